@@ -1,0 +1,8 @@
+"""Input side of eventfacts: reading documents from files, directories and stdin."""
+
+from __future__ import annotations
+
+from corpus.errors import ReadError
+from corpus.readers import iter_documents
+
+__all__ = ["ReadError", "iter_documents"]

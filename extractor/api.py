@@ -1,0 +1,175 @@
+"""The library API: `load()`, `Extractor.extract()` and the streaming `Extractor.pipe()`.
+
+The library never prints; it logs to the 'eventfacts' logger and returns records.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from extractor.errors import E002, W001, W002, W003, ExtractionError
+from extractor.german import GERMAN_FUNCTION_WORDS
+from extractor.merge import merge_reports
+from extractor.pipeline import PipelineInfo, load_pipeline
+from extractor.records import doc_to_report
+from models import EventReport, InputRecord
+
+log = logging.getLogger("eventfacts")
+
+# Texts longer than this are processed in parts split at paragraph boundaries, so memory stays
+# bounded whatever the input (spaCy's own limit is 1,000,000 characters).
+MAX_PART_CHARS = 50_000
+_MIN_WORDS_FOR_LANGUAGE = 25
+
+
+def stable_id(text: str) -> str:
+    """A document id derived from the text: the same text always gets the same id."""
+    return "sha1-" + hashlib.sha1(text.encode("utf8")).hexdigest()[:12]
+
+
+def split_text(text: str, max_chars: int = MAX_PART_CHARS) -> list[tuple[int, str]]:
+    """(offset, part) pieces of at most max_chars, cut after a blank line, else a line break, else a space."""
+    parts: list[tuple[int, str]] = []
+    start = 0
+    while len(text) - start > max_chars:
+        window = text[start : start + max_chars]
+        cut = max(window.rfind("\n\n"), 0)
+        if cut < max_chars // 4:
+            cut = window.rfind("\n")
+        if cut < max_chars // 4:
+            cut = window.rfind(" ")
+        if cut < max_chars // 4:
+            cut = max_chars - 1
+        parts.append((start, text[start : start + cut + 1]))
+        start += cut + 1
+    parts.append((start, text[start:]))
+    return parts
+
+
+def german_share(doc: Doc) -> float | None:
+    """Share of words that are German function words; None for texts too short to judge."""
+    words = [t.lower_ for t in doc if t.is_alpha]
+    if len(words) < _MIN_WORDS_FOR_LANGUAGE:
+        return None
+    return sum(w in GERMAN_FUNCTION_WORDS for w in words) / len(words)
+
+
+class Extractor:
+    """Turns German event reports into `EventReport` records.
+
+    model (str): 'auto' (de_core_news_lg/md/sm if installed, else the embedded default),
+        'default', an installed spaCy package name, or a pipeline directory.
+    """
+
+    def __init__(self, model: str = "auto", *, nlp: Language | None = None) -> None:
+        if nlp is not None:
+            self.nlp = nlp
+            self.info = PipelineInfo(model, "given", "a Language object was passed", "ner" in nlp.pipe_names, tuple(nlp.pipe_names))
+        else:
+            self.nlp, self.info = load_pipeline(model)
+
+    def extract(
+        self,
+        text: str,
+        *,
+        doc_id: str | None = None,
+        published: str | None = None,
+        source: str | None = None,
+    ) -> EventReport:
+        """Extract the facts of one report.
+
+        text (str): the report, as it should be offset into.
+        doc_id (str | None): id for the record; a hash of the text when None.
+        published (str | None): ISO publication date; anchors "gestern", "im letzten Jahr".
+        source (str | None): path or URL, copied into the record.
+        RETURNS (EventReport): the validated record.
+        """
+        record = InputRecord(id=doc_id, text=text, published=published, source=source)
+        report = next(self.pipe([record], on_error="raise"))
+        return report
+
+    def pipe(
+        self,
+        records: Iterable[InputRecord | dict[str, Any] | str],
+        *,
+        batch_size: int = 32,
+        n_process: int = 1,
+        on_error: str = "record",
+    ) -> Iterator[EventReport]:
+        """Stream records through the pipeline, keeping input order.
+
+        records: InputRecords, dicts with 'text' (and 'id', 'published', 'source'), or plain texts.
+        on_error (str): 'record' yields a record with an [E002] warning for a document the
+            pipeline fails on; 'raise' raises ExtractionError.
+        YIELDS (EventReport): one per input record, in input order.
+        """
+        jobs = self._jobs(records)
+        docs = self.nlp.pipe(jobs, as_tuples=True, batch_size=batch_size, n_process=n_process)
+        pending: dict[int, list[tuple[Doc, int]]] = {}
+        while True:
+            try:
+                doc, (key, part_offset, n_parts, rec) = next(docs)
+            except StopIteration:
+                return
+            except Exception as exc:  # a component failed: isolate the document, keep the run going
+                raise ExtractionError(E002.format(doc_id="?", reason=exc)) from exc
+            pending.setdefault(key, []).append((doc, part_offset))
+            if len(pending[key]) < n_parts:
+                continue
+            parts = pending.pop(key)
+            try:
+                yield self._report(rec, parts)
+            except Exception as exc:
+                if on_error == "raise":
+                    raise ExtractionError(E002.format(doc_id=rec.id, reason=exc), doc_id=rec.id) from exc
+                log.exception("document %s failed", rec.id)
+                yield EventReport(doc_id=rec.id or "", source=rec.source, published=rec.published,
+                                  warnings=[E002.format(doc_id=rec.id, reason=exc)])
+
+    def _jobs(self, records: Iterable[InputRecord | dict[str, Any] | str]) -> Iterator[tuple[Doc, tuple]]:
+        for key, raw in enumerate(records):
+            rec = _as_record(raw)
+            if rec.id is None:
+                rec = rec.model_copy(update={"id": stable_id(rec.text)})
+            parts = split_text(rec.text)
+            for offset, part in parts:
+                doc = self.nlp.make_doc(part)
+                doc._.ef_published = rec.published
+                yield doc, (key, offset, len(parts), rec)
+
+    def _report(self, rec: InputRecord, parts: list[tuple[Doc, int]]) -> EventReport:
+        warnings = list(rec.warnings)
+        if not rec.text.strip():
+            warnings.append(W001)
+        reports = [
+            doc_to_report(doc, doc_id=rec.id or "", source=rec.source, published=rec.published, offset=offset)
+            for doc, offset in sorted(parts, key=lambda p: p[1])
+        ]
+        report = merge_reports(reports) if len(reports) > 1 else reports[0]
+        if len(parts) > 1:
+            warnings.append(W003.format(chars=len(rec.text), parts=len(parts)))
+        share = german_share(parts[0][0])
+        if share is not None and share < 0.08:
+            warnings.append(W002.format(share=share))
+        report.warnings = warnings + report.warnings
+        # The offset contract, checked on every record before it leaves the library.
+        return EventReport.model_validate(report.model_dump(), context={"text": rec.text})
+
+
+def _as_record(raw: InputRecord | dict[str, Any] | str) -> InputRecord:
+    if isinstance(raw, InputRecord):
+        return raw
+    if isinstance(raw, str):
+        return InputRecord(text=raw)
+    return InputRecord.model_validate(raw)
+
+
+def load(model: str = "auto") -> Extractor:
+    """The extractor with `model` (see Extractor)."""
+    return Extractor(model)

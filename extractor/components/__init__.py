@@ -1,0 +1,1 @@
+"""Rule components of eventfacts; importing this package registers every factory."""

@@ -1,0 +1,122 @@
+"""`eventfacts_locations`: cities, German Länder, countries and regions.
+
+Gazetteer matches (longest first, so "Frankfurt am Main" beats "Frankfurt") plus a statistical
+NER's LOC entities where the pipeline has one. Names that are also common words ("Essen",
+"Weil") need a place preposition before them ("in Essen"). Places inside organisation names
+("IHK Berlin") belong to the organisation. Inflected forms map to the nominative ("Deutschlands").
+"""
+
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from extractor import extensions as ext
+from extractor.components.base import RuleComponent
+from extractor.german import PLACE_PREPOSITIONS
+from extractor.lexicon import places
+
+_MAX_WORDS = 4
+
+
+def lookup_place(text: str):  # noqa: ANN201 - PlaceEntry | None
+    """The gazetteer entry for a surface form ('Deutschlands' -> Deutschland), or None."""
+    return places().get(text)
+
+
+class LocationRecognizer(RuleComponent):
+    """Writes LOC spans and `doc._.ef_locations` clusters."""
+
+    def __init__(self, nlp: Language, name: str, *, spans_key: str, use_ner: bool) -> None:
+        super().__init__(nlp, name, spans_key=spans_key, use_ner=use_ner)
+
+    def __call__(self, doc: Doc) -> Doc:
+        blocked: set[int] = set()
+        for key in (ext.ORGS, ext.DATES, ext.QUANTITIES):
+            for sp in doc.spans.get(key, []):
+                blocked.update(range(sp.start, sp.end))
+        found: list[tuple[int, int, str, str | None]] = []
+        i = 0
+        while i < len(doc):
+            hit = self._match_at(doc, i, blocked)
+            if hit is None:
+                i += 1
+                continue
+            found.append(hit)
+            i = hit[1]
+        if self.cfg["use_ner"]:
+            taken = {t for s, e, _, _ in found for t in range(s, e)}
+            for ent in doc.ents:
+                if ent.label_ != "LOC" or any(t in blocked or t in taken for t in range(ent.start, ent.end)):
+                    continue
+                entry = lookup_place(ent.text)
+                name = entry.name if entry else _strip_genitive(ent.text)
+                found.append((ent.start, ent.end, name, entry.kind if entry else None))
+        found += self._dateline(doc, {t for s, e, _, _ in found for t in range(s, e)} | blocked)
+        found.sort()
+        clusters: dict[str, dict] = {}
+        spans = []
+        for s, e, name, kind in found:
+            span = Span(doc, s, e, label="LOC")
+            spans.append(span)
+            c = clusters.setdefault(name, {"name": name, "kind": kind, "mentions": []})
+            c["mentions"].append([span.start_char, span.end_char])
+        doc.spans[self.cfg["spans_key"]] = spans
+        doc._.ef_locations = list(clusters.values())
+        return doc
+
+    def _dateline(self, doc: Doc, taken: set[int]) -> list[tuple[int, int, str, str | None]]:
+        """'BERLIN.' or 'FRANKFURT AM MAIN.' opening the body: the gazetteer knows 'Berlin'."""
+        out = []
+        for sp in doc.spans.get(ext.LAYOUT, []):
+            if sp.label_ != "DATELINE" or any(t in taken for t in range(sp.start, sp.end)):
+                continue
+            entry = lookup_place(_title_case(sp.text))
+            if entry is not None:
+                out.append((sp.start, sp.end, entry.name, entry.kind))
+        return out
+
+    def _match_at(self, doc: Doc, i: int, blocked: set[int]) -> tuple[int, int, str, str | None] | None:
+        if not doc[i].text[:1].isupper():
+            return None
+        for n in range(min(_MAX_WORDS, len(doc) - i), 0, -1):
+            if any(t in blocked for t in range(i, i + n)):
+                continue
+            entry = lookup_place(doc[i : i + n].text)
+            if entry is None:
+                continue
+            if entry.ambiguous and not _place_context(doc, i):
+                return None
+            # "Berliner Straße", "Hamburger Hafen" are not forms in the gazetteer; but a place
+            # followed by a hyphen continuation ("Berlin-Mitte") is kept as written.
+            return i, i + n, entry.name, entry.kind
+        return None
+
+
+def _place_context(doc: Doc, i: int) -> bool:
+    """'in Essen', 'aus Weil', or a dateline at the start of a line ('ESSEN.', 'Essen, 4. Mai')."""
+    if i > 0 and doc[i - 1].lower_ in PLACE_PREPOSITIONS:
+        return True
+    at_line_start = i == 0 or "\n" in doc[i - 1].text_with_ws
+    return at_line_start and i + 1 < len(doc) and doc[i + 1].text in {",", ".", "(", "–", "-"}
+
+
+def _title_case(text: str) -> str:
+    small = {"AM", "AN", "DER", "IM", "IN", "OB", "BEI", "VOR"}
+    words = [w.lower() if w in small else "-".join(p.capitalize() for p in w.split("-")) for w in text.split()]
+    return " ".join(words)
+
+
+def _strip_genitive(text: str) -> str:
+    if text.endswith("s") and lookup_place(text[:-1]) is not None:
+        return lookup_place(text[:-1]).name
+    return text
+
+
+@Language.factory(
+    "eventfacts_locations",
+    assigns=["doc.spans", "doc._.ef_locations"],
+    default_config={"spans_key": ext.LOCATIONS, "use_ner": True},
+)
+def make_locations(nlp: Language, name: str, spans_key: str, use_ner: bool) -> LocationRecognizer:
+    return LocationRecognizer(nlp, name, spans_key=spans_key, use_ner=use_ner)

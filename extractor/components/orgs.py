@@ -1,0 +1,383 @@
+"""`eventfacts_orgs`: organisations, their acronyms, and inflected long forms.
+
+Finds organisation names by head noun plus complement ("Bundesministerium für Arbeit und
+Soziales", "Handwerkskammer Kassel"), by legal form ("Beispiel Maschinenbau GmbH"), in quotes
+("„Initiative Neue Qualität der Arbeit“"), and as acronyms; a statistical NER's ORG entities are
+added where the pipeline has one. Mentions are clustered: long form, its acronym ("(BMAS)" or
+initials matching a long form) and inflected repeats become one organisation.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from extractor import extensions as ext
+from extractor.components.base import RuleComponent
+from extractor.german import (
+    ACADEMIC_TITLES,
+    ARTICLES,
+    HONORIFICS,
+    PREPOSITIONS,
+    is_acronym,
+    is_capitalised,
+    nominative_adjective,
+    noun_gender,
+)
+from extractor.lexicon import event_types, generic_nouns, org_heads, org_suffixes, places
+
+_OPEN_QUOTES = {"„", "“", '"', "«", "»", "‚", "'"}
+_CLOSE_QUOTES = {"“", "”", '"', "»", "«", "‘", "'"}
+# Lowercase words allowed inside a "für …" complement: "für wirtschaftliche Zusammenarbeit".
+_COMPLEMENT_JOINERS = frozenset({"und", "sowie", "&", "-"})
+_COMPLEMENT_WINDOW = 16
+# Adjectives that start organisation names: "Deutscher Gewerkschaftsbund", "Technische Universität".
+_ORG_ADJECTIVE = re.compile(
+    r"^(Deutsch|Europäisch|Evangelisch|Katholisch|Frei|Technisch|Neu|Allgemein|Vereint|"
+    r"Kassenärztlich|Bundesdeutsch|Christlich|Sozialdemokratisch|Grün|Öffentlich|Bayerisch|"
+    r"Hessisch|Sächsisch|Niedersächsisch|Rheinisch|Westfälisch|Berliner|Hamburger|Münchner|"
+    r"Kölner|Frankfurter|Internationa|National|Regional|Städtisch|Kommunal|Akademisch|"
+    r"Gemeinnützig|Diakonisch|Medizinisch|Wissenschaftlich|Statistisch)"
+    r"(e|er|en|es|em|isch|ische|ischer|ischen|isches|al|ale|aler|alen|ales)?$"
+)
+_ROMAN = re.compile(r"^[IVXLC]+$")
+
+
+@dataclass
+class OrgCluster:
+    name: str
+    acronym: str | None = None
+    mentions: list[tuple[int, int]] = field(default_factory=list)  # token offsets
+
+
+def _is_plural_form(form: str, head: str) -> bool:
+    """'Netzwerke', 'Initiativen', 'Ministerien' are plurals: generic, not one organisation."""
+    if form == head:
+        return False
+    if head.endswith("ium") and form == head[:-2] + "en":
+        return True
+    return form in {head + "e", head + "en", head + "n"} and not form.endswith("ns")
+
+
+def head_entry(text: str):  # noqa: ANN201 - returns (OrgHead, compound prefix) | None
+    """The org head noun a token is or ends with: 'Bundesministeriums' -> Ministerium entry.
+
+    Plural forms and event nouns ("Werkstatt", "Messe") do not head organisation names.
+    """
+    found = _head_entry(text)
+    if found is None:
+        return None
+    entry, prefix = found
+    form = text[len(prefix):]
+    form = form[:1].upper() + form[1:]
+    if _is_plural_form(form, entry.head) or entry.head in event_types() or form in event_types():
+        return None
+    return found
+
+
+def _head_entry(text: str):  # noqa: ANN202
+    heads = org_heads()
+    if text in heads:
+        return heads[text], ""
+    low = text.lower()
+    for cut in range(1, len(text) - 3):
+        tail = text[cut:]
+        cand = tail[0].upper() + tail[1:]
+        entry = heads.get(cand)
+        if entry is not None and entry.compound_head and low[cut - 1] != " ":
+            return entry, text[:cut]
+    return None
+
+
+def normalise_head(text: str) -> str:
+    """Nominative of an inflected head: 'Bundesministeriums' -> 'Bundesministerium'."""
+    found = head_entry(text)
+    if found is None:
+        return text
+    entry, prefix = found
+    head = entry.head if not prefix or prefix.endswith("-") else entry.head.lower()
+    if prefix and not prefix.endswith("-") and entry.head.isupper():
+        head = entry.head
+    return prefix + head
+
+
+def initials_match(acronym: str, long_form: str) -> bool:
+    """Does 'BMAS' abbreviate 'Bundesministerium für Arbeit und Soziales'? 'HWK' 'Handwerkskammer'?
+
+    The letters must appear in order, the first at the start, and all but one at the start of a
+    word or of a compound part (found by the organisation head lexicon).
+    """
+    acr = acronym.lower()
+    words = [w for w in re.split(r"[\s-]+", long_form) if w and w.lower() not in {"für", "und", "der", "des", "die", "das", "von", "vom", "zur", "zum", "im", "&", "e.", "v.", "e.v."}]
+    starts: set[int] = set()
+    letters = ""
+    for w in words:
+        starts.add(len(letters))
+        found = head_entry(w)
+        if found is not None and found[1]:
+            starts.add(len(letters) + len(found[1].rstrip("-")))
+        letters += w.lower().replace(".", "")
+    if not letters or letters[0] != acr[0]:
+        return False
+    pos, at_start = 0, 0
+    for ch in acr:
+        idx = letters.find(ch, pos)
+        # Prefer a word start when one comes before the next plain match ends the search.
+        word_idx = next((s for s in sorted(starts) if s >= pos and letters[s] == ch), None)
+        if word_idx is not None:
+            idx, at_start = word_idx, at_start + 1
+        if idx < 0:
+            return False
+        pos = idx + 1
+    return at_start >= len(acr) - 1
+
+
+class OrgRecognizer(RuleComponent):
+    """Finds organisations; writes ORG spans and `doc._.ef_orgs` clusters."""
+
+    def __init__(self, nlp: Language, name: str, *, spans_key: str, use_ner: bool) -> None:
+        super().__init__(nlp, name, spans_key=spans_key, use_ner=use_ner)
+        self._generic = {e for e in generic_nouns()}
+        self._suffixes = [s.split() for s in org_suffixes()]
+
+    # -- candidate finders -----------------------------------------------------------------
+    def _quoted(self, doc: Doc) -> list[tuple[int, int]]:
+        out = []
+        for tok in doc:
+            if tok.text not in _OPEN_QUOTES:
+                continue
+            for j in range(tok.i + 1, min(tok.i + 12, len(doc))):
+                if doc[j].text in _CLOSE_QUOTES:
+                    inner = doc[tok.i + 1 : j]
+                    if len(inner) and is_capitalised(inner[0].text) and (
+                        any(head_entry(t.text) for t in inner) or _acronym_after(doc, j + 1)
+                    ):
+                        out.append((tok.i + 1, j))
+                    break
+                if doc[j].is_sent_start:
+                    break
+        return out
+
+    def _head_phrases(self, doc: Doc) -> list[tuple[int, int]]:
+        out = []
+        for tok in doc:
+            if not is_capitalised(tok.text) and "-" not in tok.text:
+                continue
+            found = head_entry(tok.text)
+            if found is None:
+                continue
+            start = tok.i
+            # "Industrie- und Handelskammer": a truncated first conjunct belongs to the name.
+            if start > 1 and doc[start - 1].lower_ == "und" and doc[start - 2].text.endswith("-"):
+                start -= 2
+            while start > 0 and _ORG_ADJECTIVE.match(doc[start - 1].text):
+                start -= 1
+            end = self._complement(doc, tok.i + 1)
+            hyphen_prefix = "-" in tok.text and is_acronym(tok.text.split("-")[0])
+            if end == tok.i + 1 and start == tok.i and not hyphen_prefix:
+                continue  # a bare head ("das Ministerium", "die Handwerkskammer") names nothing yet
+            out.append((start, end))
+        return out
+
+    def _complement(self, doc: Doc, i: int) -> int:
+        """End of what follows a head noun: 'für Arbeit und Soziales', 'Kassel', 'Neue Qualität der Arbeit'."""
+        if i >= len(doc):
+            return i
+        tok = doc[i]
+        if tok.text in places() and not places()[tok.text].ambiguous or (
+            tok.text in places() and i + 1 < len(doc) and not is_capitalised(doc[i + 1].text)
+        ):
+            end = i + 1
+            # "Industrie- und Handelskammer Frankfurt am Main"
+            if end + 1 < len(doc) and doc[end].lower_ == "am" and is_capitalised(doc[end + 1].text):
+                end += 2
+            return end
+        if tok.lower_ == "für" and i + 1 < len(doc):
+            end = i
+            j = i + 1
+            while j < len(doc) and j < i + _COMPLEMENT_WINDOW:
+                t = doc[j]
+                if t.is_sent_start:
+                    break
+                if is_capitalised(t.text) or t.text.endswith("-") or is_acronym(t.text):
+                    if t.text in ACADEMIC_TITLES or t.text in HONORIFICS:
+                        break
+                    end = j + 1
+                elif t.lower_ in _COMPLEMENT_JOINERS or _is_adjective(t.text):
+                    pass
+                elif t.text == "," and _enumeration_follows(doc, j + 1):
+                    pass
+                else:
+                    break
+                j += 1
+            return end
+        if is_acronym(tok.text) and tok.text not in self._generic:
+            return i  # "IHK BMAS" is two mentions, not one name
+        return i
+
+    def _legal_forms(self, doc: Doc) -> list[tuple[int, int]]:
+        out = []
+        words = [t.text for t in doc]
+        for i in range(len(doc)):
+            for parts in self._suffixes:
+                n = len(parts)
+                if words[i : i + n] != parts:
+                    continue
+                start = i
+                while start > 0 and start > i - 5:
+                    prev = doc[start - 1]
+                    if prev.is_sent_end or prev.lower_ in ARTICLES or prev.lower_ in PREPOSITIONS:
+                        break
+                    if is_capitalised(prev.text) or is_acronym(prev.text) or prev.text in {"&", "-", "+"}:
+                        start -= 1
+                    else:
+                        break
+                if start < i:
+                    out.append((start, i + n))
+                break
+        return out
+
+    def _acronyms(self, doc: Doc) -> list[tuple[int, int]]:
+        out = []
+        dateline = {i for sp in doc.spans.get(ext.LAYOUT, []) if sp.label_ == "DATELINE" for i in range(sp.start, sp.end)}
+        for tok in doc:
+            t = tok.text
+            if not is_acronym(t) or t in self._generic or _ROMAN.match(t) or t in places():
+                continue
+            if t.capitalize() in places() or tok.i in dateline:
+                continue  # "BERLIN." opening the body is a dateline, not an acronym
+            out.append((tok.i, tok.i + 1))
+        return out
+
+    # -- assembly ----------------------------------------------------------------------------
+    def __call__(self, doc: Doc) -> Doc:
+        blocked = _blocked_tokens(doc)
+        candidates = self._quoted(doc) + self._legal_forms(doc) + self._head_phrases(doc)
+        if self.cfg["use_ner"]:
+            candidates += [(e.start, e.end) for e in doc.ents if e.label_ == "ORG"]
+        chosen = _longest_first(candidates, blocked)
+        taken = {i for s, e in chosen for i in range(s, e)}
+        acronyms = [(s, e) for s, e in self._acronyms(doc) if s not in taken and s not in blocked]
+        clusters = self._cluster(doc, chosen, acronyms)
+        spans = [Span(doc, s, e, label="ORG") for c in clusters for s, e in c.mentions]
+        spans.sort(key=lambda sp: sp.start)
+        doc.spans[self.cfg["spans_key"]] = spans
+        doc._.ef_orgs = [
+            {
+                "name": c.name,
+                "acronym": c.acronym,
+                "mentions": sorted([doc[s:e].start_char, doc[s:e].end_char] for s, e in c.mentions),
+            }
+            for c in clusters
+        ]
+        return doc
+
+    def _cluster(self, doc: Doc, long_forms: list[tuple[int, int]], acronyms: list[tuple[int, int]]) -> list[OrgCluster]:
+        clusters: list[OrgCluster] = []
+        by_name: dict[str, OrgCluster] = {}
+        for s, e in sorted(long_forms):
+            span = doc[s:e]
+            if len(span) == 1 and is_acronym(span.text):
+                acronyms.append((s, e))
+                continue
+            name = normalise_name(span)
+            cluster = by_name.get(name)
+            if cluster is None:
+                cluster = by_name[name] = OrgCluster(name=name)
+                clusters.append(cluster)
+            cluster.mentions.append((s, e))
+            # "Long Form (ACR)": the parenthesised acronym belongs to it.
+            if e + 2 < len(doc) + 0 and doc[e].text == "(" and e + 2 < len(doc) and doc[e + 2].text == ")" and is_acronym(doc[e + 1].text):
+                cluster.acronym = cluster.acronym or doc[e + 1].text
+        # "ACR (Long Form)": the acronym stands before the parenthesised long form.
+        for s, _ in acronyms:
+            if s + 2 < len(doc) and doc[s + 1].text == "(":
+                for c in clusters:
+                    if any(ms == s + 2 for ms, _ in c.mentions) and c.acronym is None:
+                        c.acronym = doc[s].text
+        for s, e in sorted(acronyms):
+            acr = doc[s].text
+            target = next((c for c in clusters if c.acronym == acr), None)
+            if target is None:
+                target = next((c for c in clusters if c.acronym is None and initials_match(acr, c.name)), None)
+                if target is not None:
+                    target.acronym = acr
+            if target is None:
+                target = by_name.get(acr)
+                if target is None:
+                    target = by_name[acr] = OrgCluster(name=acr)
+                    clusters.append(target)
+            target.mentions.append((s, e))
+        for c in clusters:
+            c.mentions.sort()
+        return clusters
+
+
+def _enumeration_follows(doc: Doc, j: int) -> bool:
+    """After a comma: 'Wirtschaft, Energie, Verkehr und Wohnen' goes on to an 'und'."""
+    for k in range(j, min(j + 8, len(doc))):
+        if doc[k].lower_ in {"und", "sowie"}:
+            return True
+        if not (is_capitalised(doc[k].text) or doc[k].text.endswith("-") or doc[k].text == "," or _is_adjective(doc[k].text)):
+            return False
+        if doc[k].text in ACADEMIC_TITLES or doc[k].text in HONORIFICS:
+            return False
+    return False
+
+
+def _acronym_after(doc: Doc, i: int) -> bool:
+    return i + 2 < len(doc) and doc[i].text == "(" and is_acronym(doc[i + 1].text) and doc[i + 2].text == ")"
+
+
+def _is_adjective(text: str) -> bool:
+    return text.islower() and text.endswith(("e", "en", "er", "es", "em")) and len(text) > 3
+
+
+def _blocked_tokens(doc: Doc) -> set[int]:
+    """Tokens already explained as dates, quantities or page furniture."""
+    blocked: set[int] = set()
+    for key in (ext.DATES, ext.QUANTITIES):
+        for sp in doc.spans.get(key, []):
+            blocked.update(range(sp.start, sp.end))
+    for sp in doc.spans.get(ext.LAYOUT, []):
+        if sp.label_ in {"BOILERPLATE", "CAPTION_PREFIX"}:
+            blocked.update(range(sp.start, sp.end))
+    return blocked
+
+
+def _longest_first(candidates: list[tuple[int, int]], blocked: set[int]) -> list[tuple[int, int]]:
+    chosen: list[tuple[int, int]] = []
+    used: set[int] = set()
+    for s, e in sorted(set(candidates), key=lambda c: (-(c[1] - c[0]), c[0])):
+        if e <= s or any(i in used or i in blocked for i in range(s, e)):
+            continue
+        chosen.append((s, e))
+        used.update(range(s, e))
+    return sorted(chosen)
+
+
+def normalise_name(span: Span) -> str:
+    """Nominative long form: 'des Hessischen Ministeriums für …' -> 'Hessisches Ministerium für …'."""
+    head_i = next((k for k, tok in enumerate(span) if head_entry(tok.text) is not None), None)
+    gender = noun_gender(normalise_head(span[head_i].text)) if head_i is not None else None
+    words = []
+    for k, tok in enumerate(span):
+        text = tok.text
+        if k == head_i:
+            text = normalise_head(text)
+        elif head_i is not None and k < head_i and gender and _ORG_ADJECTIVE.match(text):
+            text = nominative_adjective(text, gender)
+        words.append(text + tok.whitespace_)
+    return "".join(words).strip()
+
+
+@Language.factory(
+    "eventfacts_orgs",
+    assigns=["doc.spans", "doc._.ef_orgs"],
+    default_config={"spans_key": ext.ORGS, "use_ner": True},
+)
+def make_orgs(nlp: Language, name: str, spans_key: str, use_ner: bool) -> OrgRecognizer:
+    return OrgRecognizer(nlp, name, spans_key=spans_key, use_ner=use_ner)

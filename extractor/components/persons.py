@@ -1,0 +1,341 @@
+"""`eventfacts_persons`: people, their roles and the organisations the text ties them to.
+
+A name is found by one of four anchors: a known first name ("Stefanie Fuchs"), a role noun right
+before it ("dem Referatsleiter Markus Müller"), an honorific or academic title ("Frau Fuchs",
+"Prof. Dr. Anna Beispiel"), or a statistical NER's PER entity. Titles stay out of the name. Later
+surname-only mentions join the person. Roles come from the role before the name or from an
+apposition after it (", stellvertretender Leiter der Abteilung …,"); the organisation from
+"vom BMAS", "(IHK Berlin)", "Referatsleiter im Bundesministerium …" or "Geschäftsführerin der XY GmbH".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from extractor import extensions as ext
+from extractor.components.base import RuleComponent
+from extractor.german import (
+    ACADEMIC_TITLES,
+    ARTICLES,
+    DETERMINERS,
+    HONORIFICS,
+    NAME_PARTICLES,
+    PREPOSITIONS,
+    is_capitalised,
+)
+from extractor.lexicon import common_nouns, first_names, org_heads, places
+
+_NAME_TOKEN = re.compile(r"^[A-ZÄÖÜ][a-zäöüßéèáàçñ'’]+(?:-[A-ZÄÖÜ][a-zäöüßéèáàçñ'’]+)*$")
+# Words before an organisation that tie a person to it: "Anna Beispiel vom BMAS".
+_AFFILIATION_WORDS = frozenset({"vom", "von", "des", "der", "bei", "beim", "im", "aus", "am", "für", "an"})
+_MONTHS_AND_DAYS = frozenset(
+    "Januar Februar März April Mai Juni Juli August September Oktober November Dezember "
+    "Montag Dienstag Mittwoch Donnerstag Freitag Samstag Sonntag".split()
+)
+
+
+@dataclass
+class PersonCluster:
+    name: str
+    tokens: tuple[int, int]
+    roles: list[str] = field(default_factory=list)
+    organisation: str | None = None
+    titles: list[str] = field(default_factory=list)
+    mentions: list[tuple[int, int]] = field(default_factory=list)
+
+    @property
+    def surname(self) -> str:
+        return self.name.split()[-1]
+
+
+def is_name_token(text: str) -> bool:
+    """'Fuchs', 'Müller-Lüdenscheidt', "O'Neill"; not 'BMAS', 'und', 'Mai'."""
+    return bool(_NAME_TOKEN.match(text)) and text not in _MONTHS_AND_DAYS
+
+
+def _is_first_name(text: str) -> bool:
+    names = first_names()
+    if text in names:
+        return True
+    parts = text.split("-")
+    return len(parts) > 1 and all(p in names for p in parts)  # "Hans-Peter"
+
+
+def _is_plain_word(text: str) -> bool:
+    """A capitalised common noun or place: not a surname on its own ('Unternehmen', 'Berlin')."""
+    return text in common_nouns() or text in places() or text in org_heads()
+
+
+class PersonRecognizer(RuleComponent):
+    """Writes PER spans and `doc._.ef_persons` clusters (name, roles, organisation, mentions)."""
+
+    def __init__(self, nlp: Language, name: str, *, spans_key: str, use_ner: bool) -> None:
+        super().__init__(nlp, name, spans_key=spans_key, use_ner=use_ner)
+
+    def __call__(self, doc: Doc) -> Doc:
+        blocked = _blocked(doc)
+        roles_by_end = {sp.end: sp for sp in doc.spans.get(ext.ROLES, [])}
+        role_tokens = {i for sp in doc.spans.get(ext.ROLES, []) for i in range(sp.start, sp.end)}
+        orgs = _org_index(doc)
+        candidates: dict[tuple[int, int], list[str]] = {}
+
+        i = 0
+        while i < len(doc):
+            titles, j = _titles_at(doc, i)
+            anchored = bool(titles) or i in roles_by_end
+            span = self._name_at(doc, j, anchored=anchored, blocked=blocked | role_tokens)
+            if span is None:
+                i += 1
+                continue
+            candidates[span] = titles
+            i = span[1]
+        if self.cfg["use_ner"]:
+            for ent in doc.ents:
+                if ent.label_ != "PER":
+                    continue
+                s, e = ent.start, ent.end
+                while s < e and (doc[s].text in HONORIFICS or doc[s].text in ACADEMIC_TITLES):
+                    s += 1
+                if s < e and not any(t in blocked or t in role_tokens for t in range(s, e)):
+                    if not any(s < ce and cs < e for cs, ce in candidates):
+                        candidates[(s, e)] = []
+
+        clusters = _cluster(doc, candidates)
+        _add_surname_mentions(doc, clusters, blocked | role_tokens)
+        for c in clusters:
+            _attach_roles_and_orgs(doc, c, roles_by_end, orgs)
+        kinds = {sp._.ef_role["role"]: sp._.ef_role.get("kind") for sp in doc.spans.get(ext.ROLES, [])}
+        for c in clusters:
+            _affiliation_nearby(doc, c, kinds)
+        spans = sorted((Span(doc, s, e, label="PER") for c in clusters for s, e in c.mentions), key=lambda x: x.start)
+        doc.spans[self.cfg["spans_key"]] = spans
+        doc._.ef_persons = [
+            {
+                "name": c.name,
+                "roles": c.roles,
+                "organisation": c.organisation,
+                "titles": c.titles,
+                "mentions": [[doc[s:e].start_char, doc[s:e].end_char] for s, e in sorted(c.mentions)],
+            }
+            for c in clusters
+        ]
+        return doc
+
+    def _name_at(self, doc: Doc, i: int, *, anchored: bool, blocked: set[int]) -> tuple[int, int] | None:
+        """Token range of a person name starting at i, or None."""
+        if i >= len(doc) or i in blocked or not is_name_token(doc[i].text):
+            return None
+        j = i
+        while j < len(doc) and j not in blocked and _is_first_name(doc[j].text) and j - i < 3:
+            j += 1
+        n_first = j - i
+        # Particles: "Ursula von der Leyen", "Ludwig van Beethoven".
+        k = j
+        while k < len(doc) and doc[k].text in NAME_PARTICLES and k - j < 2:
+            k += 1
+        if k < len(doc) and k not in blocked and is_name_token(doc[k].text) and (
+            n_first > 0 or not _is_plain_word(doc[k].text) or k > j
+        ):
+            if k > j and not n_first and not anchored:
+                return None
+            end = k + 1
+            if n_first == 0 and not anchored:
+                return None
+            if n_first == 0 and end < len(doc) and is_name_token(doc[end].text) and not _is_plain_word(doc[end].text):
+                end += 1  # "Referatsleiter Kemal Öztürk" with an unknown first name
+            return i, end
+        if n_first >= 2:
+            return i, j  # "Anna Maria" + a surname that is also a first name: "Thomas Werner"
+        if n_first == 1 and j < len(doc) and is_name_token(doc[j].text) and (
+            doc[j].text in first_names()
+        ):
+            return i, j + 1
+        if anchored and n_first == 0 and not _is_plain_word(doc[i].text):
+            return i, i + 1  # "Frau Fuchs", "Referatsleiter Müller"
+        if anchored and n_first == 1 and j < len(doc) and is_name_token(doc[j].text):
+            return i, j + 1  # "Referatsleiter Markus Müller": the role vouches for the surname
+        return None
+
+
+def _titles_at(doc: Doc, i: int) -> tuple[list[str], int]:
+    titles: list[str] = []
+    j = i
+    while j < len(doc) and (doc[j].text in HONORIFICS or doc[j].text in ACADEMIC_TITLES):
+        titles.append(doc[j].text)
+        j += 1
+    return titles, j
+
+
+def _blocked(doc: Doc) -> set[int]:
+    blocked: set[int] = set()
+    for key in (ext.ORGS, ext.LOCATIONS, ext.DATES, ext.QUANTITIES):
+        for sp in doc.spans.get(key, []):
+            blocked.update(range(sp.start, sp.end))
+    for sp in doc.spans.get(ext.LAYOUT, []):
+        if sp.label_ == "BOILERPLATE":
+            blocked.update(range(sp.start, sp.end))
+    return blocked
+
+
+def _org_index(doc: Doc) -> dict[int, str]:
+    """Token index where an org mention starts -> the organisation's (long) name."""
+    index: dict[int, str] = {}
+    for cluster in doc._.ef_orgs or []:
+        for start_char, _ in cluster["mentions"]:
+            span = doc.char_span(start_char, start_char + 1, alignment_mode="expand")
+            if span is not None:
+                index[span.start] = cluster["name"]
+    return index
+
+
+def _cluster(doc: Doc, candidates: dict[tuple[int, int], list[str]]) -> list[PersonCluster]:
+    clusters: list[PersonCluster] = []
+    for (s, e), titles in sorted(candidates.items(), key=lambda kv: -(kv[0][1] - kv[0][0])):
+        name = doc[s:e].text
+        target = None
+        for c in clusters:
+            if c.name == name or (e - s == 1 and c.surname == name) or (
+                c.surname == name.split()[-1] and (name.split()[0] == c.name.split()[0])
+            ):
+                target = c
+                break
+        if target is None:
+            target = PersonCluster(name=name, tokens=(s, e))
+            clusters.append(target)
+        target.mentions.append((s, e))
+        for t in titles:
+            if t not in target.titles:
+                target.titles.append(t)
+    clusters.sort(key=lambda c: min(c.mentions))
+    return clusters
+
+
+def _add_surname_mentions(doc: Doc, clusters: list[PersonCluster], blocked: set[int]) -> None:
+    """Later 'Fuchs' or 'Frau Fuchs' joins 'Stefanie Fuchs' when the surname is unambiguous."""
+    owners: dict[str, list[PersonCluster]] = {}
+    for c in clusters:
+        if len(c.name.split()) > 1:
+            owners.setdefault(c.surname, []).append(c)
+    taken = {i for c in clusters for s, e in c.mentions for i in range(s, e)}
+    for tok in doc:
+        if tok.i in taken or tok.i in blocked:
+            continue
+        text = tok.text
+        if text.endswith(("s", "'")) and text[:-1] in owners and text not in owners:
+            text = text[:-1]  # genitive "Fuchs'" / "Müllers Rede"
+            if text not in owners:
+                continue
+            span_end = tok.i + 1
+            owners_list = owners[text]
+            if len(owners_list) == 1:
+                owners_list[0].mentions.append((tok.i, span_end))
+            continue
+        if text in owners and len(owners[text]) == 1:
+            owners[text][0].mentions.append((tok.i, tok.i + 1))
+
+
+def _attach_roles_and_orgs(doc: Doc, c: PersonCluster, roles_by_end: dict[int, Span], orgs: dict[int, str]) -> None:
+    for s, e in sorted(c.mentions):
+        # Role before the name, possibly with titles between: "Referatsleiter Dr. Markus Müller".
+        k = s
+        while k > 0 and (doc[k - 1].text in HONORIFICS or doc[k - 1].text in ACADEMIC_TITLES):
+            k -= 1
+        role = roles_by_end.get(k)
+        if role is None and k > 0 and doc[k - 1].text == ",":
+            # "Die Leiterin des Amtes für Wirtschaftsförderung, Dr. Katrin Albers, stellte …"
+            fronted = roles_by_end.get(k - 1)
+            if fronted is not None and (fronted.start == 0 or doc[fronted.start - 1].lower_ in DETERMINERS or doc[fronted.start - 1].is_sent_start):
+                role = fronted
+        if role is not None:
+            _add_role(c, role)
+            _affiliation_from_role(doc, role, c)
+            _affiliation_after(doc, role.end, c, orgs)
+        # Apposition after the name: ", stellvertretender Leiter der Abteilung …".
+        if e < len(doc) and doc[e].text == ",":
+            j = e + 1
+            if j < len(doc) and doc[j].lower_ in DETERMINERS:
+                j += 1
+            appos = next((r for r in roles_by_end.values() if r.start == j), None)
+            if appos is not None:
+                _add_role(c, appos)
+                _affiliation_after(doc, appos.end, c, orgs)
+        # "Anna Beispiel (IHK Berlin)", "Markus Beispiel vom BMAS".
+        if e + 1 < len(doc) and doc[e].text == "(" and (e + 1) in orgs:
+            c.organisation = c.organisation or orgs[e + 1]
+        _affiliation_after(doc, e, c, orgs)
+
+
+def _affiliation_from_role(doc: Doc, role: Span, c: PersonCluster) -> None:
+    """'IHK-Hauptgeschäftsführer' ties the person to the organisation called IHK in the text."""
+    if c.organisation is not None:
+        return
+    head = doc[role._.ef_role["head"]].text
+    prefix = head.split("-", 1)[0] if "-" in head else None
+    if not prefix:
+        return
+    for cluster in doc._.ef_orgs or []:
+        if prefix in {cluster["acronym"], cluster["name"]}:
+            c.organisation = cluster["name"]
+            return
+
+
+def _affiliation_nearby(doc: Doc, c: PersonCluster, role_kinds: dict[str, str]) -> None:
+    """A function holder ('Referatsleiter') works for the one organisation the passage is about.
+
+    Only for roles of kind 'function' (offices such as 'Bürgermeister' name their own body), only
+    without a possessive ('Unsere Geschäftsführerin' is the publisher's), and only when exactly one
+    organisation is mentioned in the sentence or the one before.
+    """
+    if c.organisation is not None or not c.roles or not doc.has_annotation("SENT_START"):
+        return
+    if not any(role_kinds.get(r) == "function" for r in c.roles):
+        return
+    s, _ = min(c.mentions)
+    sent = doc[s].sent
+    window_start = doc[sent.start - 1].sent.start_char if sent.start > 0 else sent.start_char
+    if any(t.lower_.startswith("unser") for t in doc[max(sent.start, s - 4) : s]):
+        return
+    names = {
+        cluster["name"]
+        for cluster in doc._.ef_orgs or []
+        for start, _ in cluster["mentions"]
+        if window_start <= start < sent.end_char
+    }
+    if len(names) == 1:
+        c.organisation = names.pop()
+
+
+def _affiliation_after(doc: Doc, i: int, c: PersonCluster, orgs: dict[int, str]) -> None:
+    if c.organisation is not None or i >= len(doc):
+        return
+    if i in orgs and doc[i - 1].text != ",":
+        c.organisation = orgs[i]
+        return
+    j = i
+    while j < len(doc) and j < i + 2 and doc[j].lower_ in _AFFILIATION_WORDS | ARTICLES:
+        j += 1
+    if j > i and j in orgs:
+        c.organisation = orgs[j]
+
+
+def _add_role(c: PersonCluster, role: Span) -> None:
+    value = role._.ef_role["role"]
+    if value not in c.roles:
+        c.roles.append(value)
+
+
+@Language.factory(
+    "eventfacts_persons",
+    assigns=["doc.spans", "doc._.ef_persons"],
+    requires=["doc.spans"],
+    default_config={"spans_key": ext.PERSONS, "use_ner": True},
+)
+def make_persons(nlp: Language, name: str, spans_key: str, use_ner: bool) -> PersonRecognizer:
+    return PersonRecognizer(nlp, name, spans_key=spans_key, use_ner=use_ner)
+
+
+__all__ = ["PersonRecognizer", "is_name_token", "make_persons", "PREPOSITIONS", "is_capitalised"]

@@ -1,0 +1,219 @@
+"""`eventfacts_roles`: role nouns ("Referatsleiter", "stellvertretende Leiterin des Amtes für …").
+
+German inflects role nouns by case and gender ("des Oberbürgermeisters", "der Geschäftsführerin",
+"dem Vorsitzenden") and builds compounds freely ("IHK-Hauptgeschäftsführer"). The lexicon lists
+base lemmas; `RoleLexicon.normalise` maps an inflected compound back to nominative singular.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+from extractor import extensions as ext
+from extractor.components.base import RuleComponent
+from extractor.german import ARTICLES, ROLE_MODIFIERS, is_capitalised
+from extractor.lexicon import read_lexicon
+
+# Heads that need their genitive complement to say what the role is: "Leiter der Abteilung X".
+# Specific roles ("Geschäftsführerin der XY GmbH") take an affiliation instead.
+GENERIC_HEADS = frozenset(
+    "Leiter Chef Direktor Präsident Vizepräsident Vorsitzender Sprecher Mitglied Beauftragter "
+    "Koordinator Referent Vorstand Dezernent Manager".split()
+)
+_CONNECTORS = frozenset({"und", "sowie", "für", "der", "des", "von", "vom", "im", "zur", "zum", "&"})
+# Shorter heads only count as whole words: "Rat" must not fire in "Vorrat" or "Apparat".
+_MIN_COMPOUND_HEAD = 5
+
+
+@dataclass(frozen=True)
+class RoleMatch:
+    role: str  # nominative singular of the head noun as the text genders it
+    lemma: str  # lexicon lemma (masculine base form)
+    gender: str  # "m", "f" or "u"
+
+
+_FEMININE_DETERMINERS = frozenset("die eine unsere ihre seine diese".split())
+_FEM_OBLIQUE = frozenset("der einer unserer ihrer seiner dieser".split())
+
+
+class RoleLexicon:
+    """Recognises role nouns, inflected or compounded, from `de/role_nouns.jsonl`."""
+
+    def __init__(self, entries: list[dict]) -> None:
+        # form (lowercase) -> (lemma, gender, may end a compound, is a participle noun)
+        self._forms: dict[str, tuple[str, str, bool, bool]] = {}
+        self.kinds: dict[str, str] = {}
+        for e in entries:
+            lemma, fem = e["lemma"], e.get("feminine")
+            head = bool(e.get("compound_head"))
+            # "Vorsitzender"/"Vorsitzende": participle nouns decline like adjectives.
+            participle = bool(fem) and lemma.endswith("er") and fem == lemma[:-1]
+            self._forms[lemma.lower()] = (lemma, "m", head, participle)
+            if fem:
+                self._forms.setdefault(fem.lower(), (lemma, "f", head, participle))
+            self.kinds[lemma] = e.get("kind", "function")
+
+    def normalise(self, text: str, prev: str | None = None) -> RoleMatch | None:
+        """Map 'Referatsleiters' -> Referatsleiter, 'Bürgermeisterinnen' -> Bürgermeisterin.
+
+        text (str): one token.
+        prev (str | None): the word before, to gender participle nouns ("der Vorsitzenden").
+        RETURNS (RoleMatch | None): the nominative singular, or None if no role noun.
+        """
+        if not text[:1].isupper() or not any(c.islower() for c in text):
+            return None
+        for stem, adjectival in _stems(text):
+            found = self._lookup(stem)
+            if found is None or (adjectival and not found[2]):
+                continue
+            lemma, gender, participle = found
+            if not participle:
+                return RoleMatch(role=stem, lemma=lemma, gender=gender)
+            base = stem[:-1] if stem.endswith("r") else stem  # "Vorsitzende"
+            gender = _participle_gender(text, (prev or "").lower())
+            return RoleMatch(role=base if gender == "f" else base + "r", lemma=lemma, gender=gender)
+        return None
+
+    def _lookup(self, stem: str) -> tuple[str, str, bool] | None:
+        """Entry the stem is or ends with: (lemma, gender, participle)."""
+        low = stem.lower()
+        if low in self._forms:
+            lemma, gender, _, participle = self._forms[low]
+            return lemma, gender, participle
+        # Longest known head that ends the compound: "IHK-Hauptgeschäftsführer" -> "geschäftsführer".
+        for cut in range(1, len(low) - 2):
+            entry = self._forms.get(low[cut:])
+            if entry is None or not entry[2]:
+                continue
+            if len(low) - cut < _MIN_COMPOUND_HEAD and stem[cut - 1] != "-":
+                continue
+            lemma, gender, _, participle = entry
+            return lemma, gender, participle
+        return None
+
+
+def _participle_gender(text: str, prev: str) -> str:
+    """Gender of an adjectival noun from its ending and determiner ('der Vorsitzenden' -> f)."""
+    if text.endswith("r"):
+        return "m"
+    if text.endswith("e"):
+        return "f" if prev in _FEMININE_DETERMINERS else "m"
+    return "f" if prev in _FEM_OBLIQUE else "m"
+
+
+def _stems(text: str) -> list[tuple[str, bool]]:
+    """Candidate nominative stems of an inflected noun, most literal first.
+
+    RETURNS (list[tuple[str, bool]]): (stem, only valid for adjectival nouns like "Vorsitzender").
+    """
+    out = [(text, False)]
+    if text.endswith("innen"):
+        out.append((text[:-3], False))  # plural feminine -> singular
+    for ending in ("s", "es", "n", "en", "ns"):
+        if text.endswith(ending) and len(text) > len(ending) + 3:
+            out.append((text[: -len(ending)], False))
+    if text.endswith(("en", "em")) and len(text) > 5:  # "Vorsitzenden" -> "Vorsitzender"
+        out.append((text[:-1] + "r", True))
+    return out
+
+
+def _modifier_form(token: Token, gender: str) -> str | None:
+    """'stellvertretenden' -> 'stellvertretender' (m) / 'stellvertretende' (f); None if no modifier."""
+    low = token.text.lower()
+    for stem in ROLE_MODIFIERS:
+        if low.startswith(stem) and low[len(stem):] in {"er", "e", "en", "em", "es", ""}:
+            return stem + ("e" if gender == "f" else "er")
+    return None
+
+
+def _complement_end(doc: Doc, i: int) -> int:
+    """End token index of a genitive complement starting at doc[i] ('der Abteilung X, Y und Z')."""
+    if i >= len(doc) or doc[i].lower_ not in {"der", "des", "für"}:
+        return i
+    j = i + 1
+    end = i
+    while j < len(doc):
+        tok = doc[j]
+        if tok.is_sent_start and j > i + 1:
+            break
+        if is_capitalised(tok.text) or tok.text.endswith("-") or tok.text.isupper():
+            end = j + 1
+        elif tok.lower_ in _CONNECTORS:
+            pass
+        elif tok.text == "," and _enumeration_follows(doc, j + 1):
+            pass
+        else:
+            break
+        j += 1
+    return end
+
+
+def _enumeration_follows(doc: Doc, j: int) -> bool:
+    """After a comma: 'Qualifizierung, Aus- und Weiterbildung sowie …' continues the complement."""
+    for k in range(j, min(j + 6, len(doc))):
+        if doc[k].lower_ in {"und", "sowie"}:
+            return True
+        if not (is_capitalised(doc[k].text) or doc[k].text.endswith("-")):
+            return False
+    return False
+
+
+class RoleTagger(RuleComponent):
+    """Marks role phrases in `doc.spans[spans_key]` with `span._.ef_role`."""
+
+    def __init__(self, nlp: Language, name: str, *, spans_key: str) -> None:
+        super().__init__(nlp, name, spans_key=spans_key)
+        self.lexicon = RoleLexicon([e.model_dump() for e in read_lexicon("de/role_nouns.jsonl")])
+
+    def __call__(self, doc: Doc) -> Doc:
+        spans: list[Span] = []
+        org_starts = {s.start for s in doc.spans.get(ext.ORGS, [])}
+        for tok in doc:
+            prev = doc[tok.i - 1].text if tok.i > 0 else None
+            match = self.lexicon.normalise(tok.text, prev)
+            if match is None:
+                continue
+            start = tok.i
+            role = match.role
+            if start > 0:
+                mod = _modifier_form(doc[start - 1], match.gender)
+                if mod is not None:
+                    start -= 1
+                    role = f"{mod} {role}"
+            end = tok.i + 1
+            complement = None
+            # A unit named after "Leiter" is part of the role ("Leiterin des Amtes für …"); after
+            # other heads an organisation is an affiliation ("Präsidentin der Handwerkskammer").
+            org_follows = end in org_starts or (end + 1) in org_starts
+            if match.lemma in GENERIC_HEADS and (match.lemma == "Leiter" or not org_follows):
+                c_end = _complement_end(doc, end)
+                if c_end > end + 1:
+                    complement = doc[end:c_end].text
+                    end = c_end
+            span = Span(doc, start, end, label="ROLE")
+            span._.ef_role = {
+                "role": role if complement is None else f"{role} {complement}",
+                "lemma": match.lemma,
+                "gender": match.gender,
+                "complement": complement,
+                "head": tok.i,
+                "kind": self.lexicon.kinds.get(match.lemma, "function"),
+            }
+            spans.append(span)
+        doc.spans[self.cfg["spans_key"]] = spans
+        return doc
+
+
+@Language.factory(
+    "eventfacts_roles",
+    assigns=["doc.spans"],
+    default_config={"spans_key": ext.ROLES},
+)
+def make_roles(nlp: Language, name: str, spans_key: str) -> RoleTagger:
+    return RoleTagger(nlp, name, spans_key=spans_key)
+
+
+__all__ = ["RoleLexicon", "RoleMatch", "RoleTagger", "make_roles", "ARTICLES"]

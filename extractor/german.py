@@ -1,0 +1,88 @@
+"""Small closed sets of German function words and name parts, used by several components."""
+
+from __future__ import annotations
+
+ARTICLES = frozenset(
+    "der die das des dem den ein eine einer eines einem einen".split()
+)
+# Possessives and demonstratives that may stand before a role noun: "Unsere Geschäftsführerin".
+DETERMINERS = ARTICLES | frozenset(
+    "unser unsere unserer unseres unserem unseren ihr ihre ihrer ihres ihrem ihren sein seine seiner "
+    "seines seinem seinen dieser diese dieses diesem diesen jener jene".split()
+)
+PREPOSITIONS = frozenset(
+    "in im ins an am ans auf aus bei beim mit nach von vom zu zum zur für über unter vor hinter "
+    "neben zwischen durch gegen ohne um bis seit während wegen trotz statt dank laut gemäß".split()
+)
+# Prepositions that mark a place: "in Berlin", "aus Fulda", "nach Kassel".
+PLACE_PREPOSITIONS = frozenset("in im aus nach bei von vom über durch ganz".split())
+HONORIFICS = frozenset("Frau Herr Herrn Frauen Herren".split())
+ACADEMIC_TITLES = frozenset(
+    "Dr. Prof. Dipl.-Ing. Dipl.-Kfm. Dipl.-Kffr. Dr.-Ing. Dr.h.c. Dr. h.c. M.A. B.A. MdB MdL "
+    "Professor Professorin PD apl.".split()
+)
+# Name particles between first name and surname: "Ursula von der Leyen", "Ludwig van Beethoven".
+NAME_PARTICLES = frozenset("von van de del della der den zu vom zur ten ter di da".split())
+# Adjectives that modify a role: "stellvertretender Leiter", "kommissarische Leiterin".
+ROLE_MODIFIERS = (
+    "stellvertretend", "kommissarisch", "geschäftsführend", "ehemalig", "langjährig", "neu",
+    "amtierend", "leitend", "zuständig", "designiert", "erst", "zweit", "dritt", "scheidend",
+    "ehrenamtlich", "hauptamtlich", "parlamentarisch", "wissenschaftlich", "technisch", "kaufmännisch",
+)
+ADJECTIVE_ENDINGS = ("er", "e", "en", "em", "es", "")
+# Words that look like names at the start of a line but are page furniture or sentence openers.
+CONJUNCTIONS = frozenset("und oder sowie sowohl als auch aber doch denn sondern bzw.".split())
+GERMAN_FUNCTION_WORDS = frozenset(
+    "der die das und in zu den von mit sich des auf für ist im dem nicht ein eine als auch es an "
+    "werden aus er hat dass sie nach wird bei einer um am sind noch wie einem über einen so zum "
+    "war haben nur oder aber vor zur bis mehr durch man sein wurde sei wir unsere uns".split()
+)
+
+
+def is_capitalised(text: str) -> bool:
+    """True for 'Berlin', 'Müller-Lüdenscheidt', not for 'und', '25' or 'BMAS'."""
+    return len(text) > 1 and text[0].isupper() and any(c.islower() for c in text)
+
+
+def is_acronym(text: str) -> bool:
+    """True for 'BMAS', 'IHK', 'HWK', 'DGB', 'BiBB'-like all-caps tokens of 2-7 letters."""
+    letters = text.replace("-", "").replace("&", "")
+    if not (2 <= len(letters) <= 7) or not letters.isalpha():
+        return False
+    uppers = sum(c.isupper() for c in letters)
+    return text[0].isupper() and uppers >= 2 and uppers >= len(letters) - 1
+
+# Grammatical gender from the last part of a compound noun, for the heads of organisation names.
+# German gender follows the head; these suffixes decide it reliably for institution nouns.
+_GENDER_SUFFIXES: tuple[tuple[str, str], ...] = (
+    ("ung", "f"), ("heit", "f"), ("keit", "f"), ("schaft", "f"), ("kammer", "f"), ("stiftung", "f"),
+    ("initiative", "f"), ("agentur", "f"), ("universität", "f"), ("schule", "f"), ("akademie", "f"),
+    ("behörde", "f"), ("bank", "f"), ("kasse", "f"), ("partei", "f"), ("innung", "f"), ("stelle", "f"),
+    ("klinik", "f"), ("allianz", "f"), ("union", "f"), ("kommission", "f"), ("organisation", "f"),
+    ("anstalt", "f"), ("hilfe", "f"), ("tafel", "f"), ("kirche", "f"), ("fraktion", "f"), ("gilde", "f"),
+    ("liga", "f"), ("bibliothek", "f"), ("galerie", "f"), ("diakonie", "f"), ("caritas", "f"),
+    ("ium", "n"), ("amt", "n"), ("institut", "n"), ("zentrum", "n"), ("werk", "n"), ("bündnis", "n"),
+    ("forum", "n"), ("netzwerk", "n"), ("haus", "n"), ("büro", "n"), ("klinikum", "n"), ("museum", "n"),
+    ("theater", "n"), ("kolleg", "n"), ("gericht", "n"), ("kreuz", "n"), ("komitee", "n"), ("team", "n"),
+    ("verband", "m"), ("verein", "m"), ("bund", "m"), ("rat", "m"), ("kreis", "m"), ("senat", "m"),
+    ("dienst", "m"), ("konzern", "m"), ("verbund", "m"), ("cluster", "m"), ("club", "m"), ("klub", "m"),
+    ("landtag", "m"), ("bundestag", "m"), ("kreistag", "m"), ("ausschuss", "m"), ("beirat", "m"), ("verlag", "m"),
+)
+_ADJECTIVE_NOMINATIVE = {"m": "er", "f": "e", "n": "es"}
+
+
+def noun_gender(word: str) -> str | None:
+    """'Ministerium' -> 'n', 'Handwerkskammer' -> 'f', 'Gewerkschaftsbund' -> 'm'; None if unknown."""
+    low = word.lower()
+    for suffix, gender in _GENDER_SUFFIXES:
+        if low.endswith(suffix):
+            return gender
+    return None
+
+
+def nominative_adjective(word: str, gender: str) -> str:
+    """'Hessischen' before a neuter head -> 'Hessisches'; 'Deutschen' before a masculine -> 'Deutscher'."""
+    for ending in ("en", "em", "er", "es", "e"):
+        if word.endswith(ending) and len(word) > len(ending) + 2:
+            return word[: -len(ending)] + _ADJECTIVE_NOMINATIVE[gender]
+    return word

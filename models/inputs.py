@@ -1,0 +1,35 @@
+"""The input record: one document handed to the extractor."""
+
+from __future__ import annotations
+
+import datetime as _dt
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+
+class InputRecord(BaseModel):
+    """One document to read: `{"id", "text", "published"?, "source"?}` in JSONL input."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    id: str | None = Field(default=None, description="Document id; a stable hash of the text when missing.")
+    text: str = Field(description="The report text.")
+    published: str | None = Field(default=None, description="ISO date (YYYY-MM-DD) the report was published.")
+    source: str | None = Field(default=None, description="Path or URL the text came from.")
+    warnings: list[str] = Field(default_factory=list, description="What the reader noticed (e.g. legacy encoding).")
+
+    @field_validator("id", mode="before")
+    @classmethod
+    def _id_as_text(cls, value: object) -> object:
+        # Archives often number their records; ids are compared as strings.
+        return str(value) if isinstance(value, int) else value
+
+    @field_validator("published")
+    @classmethod
+    def _iso_date(cls, value: str | None) -> str | None:
+        if value is None or value == "":
+            return None
+        try:
+            return _dt.date.fromisoformat(value[:10]).isoformat()
+        except ValueError as exc:
+            raise ValueError(f"published must be an ISO date YYYY-MM-DD, got {value!r}") from exc

@@ -1,0 +1,325 @@
+"""Tests for `eventfacts_dates` and the pure rules in `extractor.dates_rules`."""
+
+from __future__ import annotations
+
+import pytest
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+import extractor.components.dates  # noqa: F401  (registers the factory)
+from extractor import extensions as ext
+from extractor.components.dates import EVENT_DAYS
+from extractor.dates_rules import find_dates, resolve_event_day, resolve_relative
+from extractor.tokenizer import adjust_tokenizer
+
+PUBLISHED = "2024-06-12"  # a Wednesday, ISO week 24
+
+
+def _nlp() -> Language:
+    nlp = spacy.blank("de")
+    adjust_tokenizer(nlp)
+    nlp.add_pipe("eventfacts_dates")
+    return nlp
+
+
+@pytest.fixture(scope="module")
+def nlp() -> Language:
+    return _nlp()
+
+
+def _run(nlp: Language, text: str, published: str | None = None) -> Doc:
+    doc = nlp.make_doc(text)
+    doc._.ef_published = published
+    return nlp.get_pipe("eventfacts_dates")(doc)
+
+
+def _facts(doc: Doc) -> list[tuple[int, int, str, str, str, bool]]:
+    return [
+        (s.start_char, s.end_char, s.text, s._.ef_date["value"], s._.ef_date["granularity"], s._.ef_date["relative"])
+        for s in doc.spans[ext.DATES]
+    ]
+
+
+# (sentence, span text, value, granularity, relative); the sentence has exactly this one date.
+ABSOLUTE_CASES = [
+    ("Die Tagung fand am 4. Juni 2024 in Fulda statt.", "4. Juni 2024", "2024-06-04", "day"),
+    ("Das Netzwerktreffen war am 04.06.2024 im Rathaus.", "04.06.2024", "2024-06-04", "day"),
+    ("Die Sitzung am 4.6.24 dauerte lange.", "4.6.24", "2024-06-04", "day"),
+    ("Am Dienstag, 4. Juni 2024, trafen sich die Partner.", "Dienstag, 4. Juni 2024", "2024-06-04", "day"),
+    ("Montag, den 3. März 2025 beginnt die Anmeldung.", "Montag, den 3. März 2025", "2025-03-03", "day"),
+    ("Fulda, 12. Mai 2024 – Rund 40 Fachleute kamen ins Kreishaus.", "12. Mai 2024", "2024-05-12", "day"),
+    ("Bis zum 1. Okt. 2023 konnte man sich bewerben.", "1. Okt. 2023", "2023-10-01", "day"),
+    ("Der Bericht erschien am 2024-03-15 online.", "2024-03-15", "2024-03-15", "day"),
+    ("Die Frist endete am Fr., 07.06.2024 um Mitternacht.", "Fr., 07.06.2024", "2024-06-07", "day"),
+    ("Am 29. Februar 2024 wurde gewählt.", "29. Februar 2024", "2024-02-29", "day"),
+    ("Im Juni 2024 startete das Modellprojekt.", "Juni 2024", "2024-06", "month"),
+    ("Seit Jänner 2022 leitet sie das Amt.", "Jänner 2022", "2022-01", "month"),
+    ("Die Ergebnisse folgen im Sept. 2025 in Berlin.", "Sept. 2025", "2025-09", "month"),
+    ("Das Projekt begann 2024 mit einer Umfrage.", "2024", "2024", "year"),
+    ("Im Jahr 2023 wurde das Netzwerk gegründet.", "2023", "2023", "year"),
+    ("Seit 2019 berät die Stelle Betriebe im Landkreis.", "2019", "2019", "year"),
+    ("Bis 2030 soll die Region klimaneutral sein.", "2030", "2030", "year"),
+    ("Im Sommer 2022 gab es eine erste Befragung.", "2022", "2022", "year"),
+    ("Die INQA-Praxiswerkstatt 2024 stand unter einem klaren Motto.", "2024", "2024", "year"),
+    ("Der Fachtag 2023 war ausgebucht.", "2023", "2023", "year"),
+    ("Das war 2024.", "2024", "2024", "year"),
+    ("Fachtag Inklusion 2023: ein Rückblick", "2023", "2023", "year"),
+    ("Der Tag der offenen Tür 2024 lockte Familien an.", "2024", "2024", "year"),
+    ("Seit der Übernahme 2012 wächst die Firma.", "2012", "2012", "year"),
+    ("Am Jahresende 2015 zählte der Verein mehr Mitglieder.", "2015", "2015", "year"),
+    ("Die IAA 2023 zog viele Gäste an.", "2023", "2023", "year"),
+    ("Der Workshop lief vom 4. bis 5. Juni 2024 in Kassel.", "4. bis 5. Juni 2024", "2024-06-04/2024-06-05", "day"),
+    ("Die Messe findet vom 4. bis zum 6. Juni 2024 statt.", "4. bis zum 6. Juni 2024", "2024-06-04/2024-06-06", "day"),
+    ("Das Forum am 4.–6. März 2024 war gut besucht.", "4.–6. März 2024", "2024-03-04/2024-03-06", "day"),
+    ("Das Forum am 4.-6. März 2024 war gut besucht.", "4.-6. März 2024", "2024-03-04/2024-03-06", "day"),
+    ("Die Schulung vom 4.-6.3.2024 fand online statt.", "4.-6.3.2024", "2024-03-04/2024-03-06", "day"),
+    ("Am 4./5. Juni 2024 tagte der Beirat.", "4./5. Juni 2024", "2024-06-04/2024-06-05", "day"),
+    ("Vom 30. Mai bis 2. Juni 2024 tagte der Kongress.", "30. Mai bis 2. Juni 2024", "2024-05-30/2024-06-02", "day"),
+    ("Der Kurs lief vom 30. Dezember bis 2. Januar 2024.", "30. Dezember bis 2. Januar 2024", "2023-12-30/2024-01-02", "day"),
+    ("Die Ausstellung ist vom 30.05.–02.06.2024 geöffnet.", "30.05.–02.06.2024", "2024-05-30/2024-06-02", "day"),
+    ("Von Mai bis Juli 2024 lief die Kampagne.", "Mai bis Juli 2024", "2024-05/2024-07", "month"),
+    ("Das Programm lief von 2020 bis 2023 im ganzen Land.", "2020 bis 2023", "2020/2023", "year"),
+    ("Die Förderphase 2021–2024 ist abgeschlossen.", "2021–2024", "2021/2024", "year"),
+]
+
+
+@pytest.mark.parametrize("text,span_text,value,granularity", ABSOLUTE_CASES)
+def test_dates_absolute_expression(nlp: Language, text: str, span_text: str, value: str, granularity: str) -> None:
+    start = text.index(span_text)
+    doc = _run(nlp, text)
+    assert _facts(doc) == [(start, start + len(span_text), span_text, value, granularity, False)]
+
+
+# Yearless dates take their year from the document; the second sentence supplies it.
+CONTEXT_CASES = [
+    ("Die Bundesarbeitstagung 2017 begann am 10. Mai.", "10. Mai", "2017-05-10", "day"),
+    ("INQA-Praxiswerkstatt 2024\nAm 11. und 12. April trafen sich Betriebe.", "11. und 12. April", "2024-04-11/2024-04-12", "day"),
+    ("Am 3. Mai 2024 begann es. Im Juni gab es danach mehr Treffen.", "Juni", "2024-06", "month"),
+    ("Am 3. Juni 2024 begann es. Ein zweites Treffen folgte am 4.7.", "4.7.", "2024-07-04", "day"),
+    ("Am 3. Juni 2024 begann es. Von Mai bis Juli wurde geplant.", "Mai bis Juli", "2024-05/2024-07", "month"),
+]
+
+
+@pytest.mark.parametrize("text,span_text,value,granularity", CONTEXT_CASES)
+def test_dates_year_from_document_context(nlp: Language, text: str, span_text: str, value: str, granularity: str) -> None:
+    start = text.index(span_text)
+    doc = _run(nlp, text)
+    found = [f for f in _facts(doc) if f[2] == span_text]
+    assert found == [(start, start + len(span_text), span_text, value, granularity, False)]
+    span = next(s for s in doc.spans[ext.DATES] if s.text == span_text)
+    assert span._.ef_date["year_source"] == "context"
+
+
+@pytest.mark.parametrize(
+    "text,published,span_text,value",
+    [
+        ("Am 10. Mai trafen sich die Partner.", None, "10. Mai", "XXXX-05-10"),
+        ("Am 10. Mai trafen sich die Partner.", "2024-06-12", "10. Mai", "2024-05-10"),
+        # More than two months after publication: the report looks back to the previous year.
+        ("Am 10. Dezember trafen sich die Partner.", "2024-01-20", "10. Dezember", "2023-12-10"),
+        # Two different explicit years: the text does not fix the year, publication does.
+        ("Seit 2019 und seit 2021 läuft es. Am 10. Mai gab es ein Fest.", "2024-06-12", "10. Mai", "2024-05-10"),
+        # The weekday names the year: 4 June is a Wednesday in 2025, not in 2024.
+        ("Am Mittwoch, 4. Juni, beginnt die Reihe.", "2024-05-20", "Mittwoch, 4. Juni", "2025-06-04"),
+    ],
+)
+def test_dates_year_fallback(nlp: Language, text: str, published: str | None, span_text: str, value: str) -> None:
+    start = text.index(span_text)
+    doc = _run(nlp, text, published)
+    found = [f for f in _facts(doc) if f[2] == span_text]
+    assert found == [(start, start + len(span_text), span_text, value, "day", False)]
+
+
+def test_dates_year_from_dateline_when_document_has_several() -> None:
+    filler = "Die Gruppe sprach lange über gute Arbeit und neue Wege. " * 6
+    text = f"Kassel, 14.11.2023 – Am 7. November kamen alle. {filler}Anmeldungen sind bis 31.01.2024 möglich."
+    facts = {text[f.start:f.end]: f.value for f in find_dates(text)}
+    assert facts == {"14.11.2023": "2023-11-14", "7. November": "2023-11-07", "31.01.2024": "2024-01-31"}
+
+
+RELATIVE_CASES = [
+    ("Gestern trafen sich die Partner im Rathaus.", "Gestern", "2024-06-11", "day"),
+    ("Die Partner trafen sich vorgestern im Rathaus.", "vorgestern", "2024-06-10", "day"),
+    ("Heute stellt das Team die Ergebnisse vor.", "Heute", "2024-06-12", "day"),
+    ("Die Ergebnisse kommen morgen.", "morgen", "2024-06-13", "day"),
+    ("Im letzten Jahr kamen weniger Gäste.", "Im letzten Jahr", "2023", "year"),
+    ("Die Zahl stieg im vergangenen Jahr deutlich.", "im vergangenen Jahr", "2023", "year"),
+    ("Letztes Jahr gab es noch keine Förderung.", "Letztes Jahr", "2023", "year"),
+    ("Im Vorjahr waren es noch zwölf Betriebe.", "Im Vorjahr", "2023", "year"),
+    ("Vergangene Woche besuchte die Ministerin den Betrieb.", "Vergangene Woche", "2024-W23", "week"),
+    ("In der vergangenen Woche besuchte sie den Betrieb.", "In der vergangenen Woche", "2024-W23", "week"),
+    ("Die Anmeldung öffnet nächste Woche.", "nächste Woche", "2024-W25", "week"),
+    ("Das Ergebnis kommt im kommenden Monat.", "im kommenden Monat", "2024-07", "month"),
+    ("Die Gruppe traf sich vor zwei Wochen zum ersten Mal.", "vor zwei Wochen", "2024-W22", "week"),
+    ("Der Verein wurde vor 20 Jahren gegründet.", "vor 20 Jahren", "2004", "year"),
+    ("Am Montag besuchte die Ministerin den Betrieb.", "Montag", "2024-06-10", "day"),
+    ("Am vergangenen Mittwoch tagte der Beirat.", "vergangenen Mittwoch", "2024-06-05", "day"),
+    ("Am kommenden Freitag tagt der Beirat.", "kommenden Freitag", "2024-06-14", "day"),
+    ("Ab Montag gilt die neue Regel.", "Montag", "2024-06-17", "day"),
+    ("Die Ministerin kam am Dienstagabend.", "Dienstagabend", "2024-06-11", "day"),
+    ("Der Index gewann am Dienstag 0,3 Prozent.", "Dienstag", "2024-06-11", "day"),
+]
+
+
+@pytest.mark.parametrize("text,span_text,value,granularity", RELATIVE_CASES)
+def test_dates_relative_with_published(nlp: Language, text: str, span_text: str, value: str, granularity: str) -> None:
+    start = text.index(span_text)
+    doc = _run(nlp, text, PUBLISHED)
+    assert _facts(doc) == [(start, start + len(span_text), span_text, value, granularity, True)]
+
+
+@pytest.mark.parametrize("text", [case[0] for case in RELATIVE_CASES])
+def test_dates_relative_without_published_gives_nothing(nlp: Language, text: str) -> None:
+    doc = _run(nlp, text, None)
+    assert _facts(doc) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Rufen Sie uns an unter Tel. 0661 2024-11 oder 0661 / 2019 334.",
+        "Die Beratungsstelle sitzt in der Heinrichstraße 12, 36037 Fulda.",
+        "Das Seminar dauerte zwei Tage und drei Stunden.",
+        "Die Gruppe arbeitete zwei Wochen lang an den Plänen.",
+        "Das Team belegte den 3. Platz beim 5. Fachtag.",
+        "Die Sitzung beginnt um 14:30 Uhr, der Empfang um 18 Uhr.",
+        "Die Ziele der Agenda 2030 wurden diskutiert.",
+        "Die Besprechung fand in Raum 2024 statt.",
+        "Insgesamt kamen 2024 Teilnehmende zur Messe.",
+        "Es kamen rund 2000 Gäste.",
+        "Im Schuljahr 2023/24 gab es neue Kurse.",
+        "Die Folien zu Abschnitt 4.6. liegen vor.",
+        "So ging es mit der Runde die ganze Zeit weiter.",
+        "Die Arbeitswelt von heute verändert sich von heute auf morgen.",
+        "Am zweiten Tag standen Workshops auf dem Programm.",
+        "Der Umsatz lag bei 2.024 Euro.",
+        "Der IC 2083 nach Hamburg fällt aus.",
+        "Der Antrag Nummer 2024 liegt vor.",
+        "Im letzten Jahr der Förderung gab es Kürzungen.",
+    ],
+)
+def test_dates_negative_no_span(nlp: Language, text: str) -> None:
+    doc = _run(nlp, text, PUBLISHED)
+    assert _facts(doc) == []
+
+
+def test_dates_several_in_one_text(nlp: Language) -> None:
+    text = "Fulda, 12. Mai 2024 – Seit 2019 lädt das Netzwerk ein. Das nächste Treffen ist am 4. Juli."
+    doc = _run(nlp, text)
+    assert [(f[0], f[2], f[3]) for f in _facts(doc)] == [
+        (7, "12. Mai 2024", "2024-05-12"),
+        (text.index("2019"), "2019", "2019"),
+        (text.index("4. Juli"), "4. Juli", "2024-07-04"),
+    ]
+
+
+def test_dates_event_day_unresolved_goes_to_own_group(nlp: Language) -> None:
+    text = "Am zweiten Tag und am Vormittag des dritten Tages gab es Workshops."
+    doc = _run(nlp, text, PUBLISHED)
+    assert _facts(doc) == []
+    days = [(s.start_char, s.text, s.label_, s._.ef_date) for s in doc.spans[EVENT_DAYS]]
+    assert days == [
+        (3, "zweiten Tag", "EVENT_DAY", {"ordinal": 2, "daypart": None}),
+        (22, "Vormittag des dritten Tages", "EVENT_DAY", {"ordinal": 3, "daypart": "Vormittag"}),
+    ]
+
+
+def test_dates_event_day_resolved_against_only_period(nlp: Language) -> None:
+    text = "Der Kongress lief vom 4. bis 6. Juni 2024. Am zweiten Tag sprach die Ministerin."
+    doc = _run(nlp, text)
+    start = text.index("zweiten Tag")
+    assert _facts(doc)[1] == (start, start + 11, "zweiten Tag", "2024-06-05", "day", True)
+    assert list(doc.spans[EVENT_DAYS]) == []
+
+
+def test_dates_event_day_beyond_period_stays_unresolved(nlp: Language) -> None:
+    text = "Der Kongress lief vom 4. bis 5. Juni 2024. Am dritten Tag war Ruhe."
+    doc = _run(nlp, text)
+    assert [f[2] for f in _facts(doc)] == ["4. bis 5. Juni 2024"]
+    assert [s.text for s in doc.spans[EVENT_DAYS]] == ["dritten Tag"]
+
+
+@pytest.mark.parametrize(
+    "ordinal,start,expected",
+    [(1, "2024-06-04", "2024-06-04"), (2, "2024-06-04", "2024-06-05"), (3, "2024-02-28/2024-03-02", "2024-03-01")],
+)
+def test_dates_resolve_event_day(ordinal: int, start: str, expected: str) -> None:
+    assert resolve_event_day(ordinal, start) == expected
+
+
+@pytest.mark.parametrize("ordinal,start", [(2, "2024-06"), (0, "2024-06-04"), (2, "XXXX-06-04")])
+def test_dates_resolve_event_day_rejects_bad_anchor(ordinal: int, start: str) -> None:
+    with pytest.raises(ValueError):
+        resolve_event_day(ordinal, start)
+
+
+def test_dates_relative_weekday_on_publication_day() -> None:
+    from datetime import date
+
+    # Published on a Wednesday: "am Mittwoch" is that day, "vergangenen Mittwoch" a week earlier.
+    assert resolve_relative(("weekday", 2, "on_or_before"), date(2024, 6, 12)) == ("2024-06-12", "day")
+    assert resolve_relative(("weekday", 2, "before"), date(2024, 6, 12)) == ("2024-06-05", "day")
+
+
+def test_dates_never_reads_function_words() -> None:
+    # dateparser.search_dates returns "die", "mit", "so" from sentences like this one.
+    assert find_dates("Die Runde ging so mit der Zeit weiter, die ganze Woche.", PUBLISHED) == []
+
+
+def test_dates_span_label_and_kind(nlp: Language) -> None:
+    doc = _run(nlp, "Vom 4. bis 5. Juni 2024 und am 7. Juni 2024.")
+    assert [(s.label_, s._.ef_date["kind"]) for s in doc.spans[ext.DATES]] == [("DATE", "range"), ("DATE", "point")]
+
+
+def test_dates_untokenized_final_period_keeps_exact_offsets() -> None:
+    # Without the eventfacts tokenizer "2024." is one token: the span grows, the attribute keeps the truth.
+    nlp = spacy.blank("de")
+    nlp.add_pipe("eventfacts_dates")
+    doc = nlp("Das war 2024.")
+    (span,) = doc.spans[ext.DATES]
+    assert (span.text, span._.ef_date["value"], span._.ef_date["char_span"]) == ("2024.", "2024", [8, 12])
+
+
+def test_dates_on_prebuilt_doc() -> None:
+    nlp = spacy.blank("de")
+    nlp.add_pipe("eventfacts_dates")
+    doc = Doc(nlp.vocab, words=["Am", "4.", "–", "6.", "März", "2024", "."], spaces=[True, False, False, True, True, False, False])
+    doc = nlp.get_pipe("eventfacts_dates")(doc)
+    assert _facts(doc) == [(3, 18, "4.–6. März 2024", "2024-03-04/2024-03-06", "day", False)]
+
+
+SERIAL_TEXT = "Fulda, 12. Mai 2024 – Gestern und am 13. Mai trafen sich die Partner. Am zweiten Tag war Ruhe."
+
+
+def _output(doc: Doc) -> tuple[list, list]:
+    return _facts(doc), [(s.start_char, s.text, s._.ef_date) for s in doc.spans[EVENT_DAYS]]
+
+
+def test_dates_serialization_bytes_round_trip() -> None:
+    nlp = _nlp()
+    nlp.get_pipe("eventfacts_dates").cfg["resolve_event_days"] = False
+    fresh = spacy.blank("de")
+    adjust_tokenizer(fresh)
+    fresh.add_pipe("eventfacts_dates")
+    fresh.from_bytes(nlp.to_bytes())
+    assert fresh.get_pipe("eventfacts_dates").cfg == nlp.get_pipe("eventfacts_dates").cfg
+    expected = _output(_run(nlp, SERIAL_TEXT, PUBLISHED))
+    assert expected[0][1][2] == "Gestern"
+    assert _output(_run(fresh, SERIAL_TEXT, PUBLISHED)) == expected
+
+
+def test_dates_serialization_disk_round_trip(tmp_path) -> None:
+    nlp = _nlp()
+    nlp.to_disk(tmp_path / "pipe")
+    assert (tmp_path / "pipe" / "eventfacts_dates" / "cfg.json").exists()
+    loaded = spacy.load(tmp_path / "pipe")
+    expected = _output(_run(nlp, SERIAL_TEXT, PUBLISHED))
+    assert len(expected[0]) == 3 and len(expected[1]) == 1
+    assert _output(_run(loaded, SERIAL_TEXT, PUBLISHED)) == expected
+
+
+def test_dates_doc_bytes_keep_attributes(nlp: Language) -> None:
+    doc = _run(nlp, "Am 4. Juni 2024 begann es.")
+    copy = Doc(nlp.vocab).from_bytes(doc.to_bytes())
+    assert [(s.text, s._.ef_date["value"]) for s in copy.spans[ext.DATES]] == [("4. Juni 2024", "2024-06-04")]
