@@ -16,7 +16,7 @@ PREPOSITIONS = frozenset(
 )
 # Prepositions that mark a place: "in Berlin", "aus Fulda", "nach Kassel".
 PLACE_PREPOSITIONS = frozenset("in im aus nach bei von vom über durch ganz".split())
-HONORIFICS = frozenset("Frau Herr Herrn Frauen Herren".split())
+HONORIFICS = frozenset("Frau Herr Herrn".split())
 ACADEMIC_TITLES = frozenset(
     "Dr. Prof. Dipl.-Ing. Dipl.-Kfm. Dipl.-Kffr. Dr.-Ing. Dr.h.c. Dr. h.c. M.A. B.A. MdB MdL "
     "Professor Professorin PD apl.".split()

@@ -92,7 +92,7 @@ def doc_to_report(
         doc_id=doc_id,
         source=source,
         title=title,
-        published=published,
+        published=published or doc._.ef_published,
         persons=persons,
         organisations=organisations,
         locations=locations,

@@ -24,7 +24,6 @@ import gzip
 import importlib
 import json
 import sys
-import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from pathlib import Path

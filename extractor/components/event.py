@@ -21,15 +21,66 @@ from extractor.lexicon import attendee_nouns, compound_head, event_types
 
 _QUOTES = re.compile(r"[„“\"»«]([^„“\"»«\n]{3,120})[“”\"«»]")
 _MOTTO = re.compile(r"(?:Motto|Thema|Titel|Leitthema|Überschrift)\s*:?\s*[„“\"»«]([^„“\"»«\n]{3,120})[“”\"«»]")
-# Verbs of hosting, with the organisation as subject or agent.
+# Cues that an organisation hosted the event, read in its sentence before / after the mention.
 _HOST_BEFORE = re.compile(
-    r"\b(lud|luden|hatte[n]?\s+\w+\s+eingeladen|richtete|richteten|veranstaltete|veranstalteten|"
-    r"organisierte|organisierten|hatte[n]? eingeladen|hat(?:te)? .{0,60}eingeladen|begrüßte|begrüßten)\b"
+    r"(?:(?:[Ee]ingeladen|[Gg]eladen)\s+(?:hatte|hatten|hat|haben)(?:\s+\S+){0,2}?|"
+    r"(?:[Aa]usgerichtet|[Vv]eranstaltet|[Oo]rganisiert|[Ii]nitiiert|[Dd]urchgeführt)(?:\s+\S+){0,6}?\s+(?:von|vom)|"
+    r"(?:Veranstalter(?:in)?|Gastgeber(?:in)?|Ausrichter(?:in)?|Organisator(?:in)?)\s*(?:war|ist|waren|sind|:)?|"
+    r"auf Einladung|Einladung|"
+    r"\bwir als|"
+    r"zu (?:dem|der|denen)(?:\s+\S+){0,2}?|"
+    r"\b(?:Fachtag|Fachtagung|Tagung|Konferenz|Kongress|Workshop|Netzwerktreffen|Mitgliederversammlung|"
+    r"Jahreshauptversammlung|Praxiswerkstatt|Messe|Festakt|Jahresfeier|Empfang|Preisverleihung|Symposium|Forum|Seminar|"
+    r"Treffen|Veranstaltung|Meisterfeier|Jubiläumsfeier|Sommerfest|Aktionstag)\w*\s+(?:der|des|unseres|unserer))"
+    r"\s*(?:der|des|die|das|dem|den|von|vom)?\s*[„“\"]?$"
 )
 _HOST_AFTER = re.compile(
-    r"(?:[Ee]ingeladen (?:hatte|hatten|hat|haben)|auf Einladung|Einladung|Veranstalter(?:in)?|Gastgeber(?:in)?|Ausrichter(?:in)?|organisiert von|"
-    r"veranstaltet von|ausgerichtet von|initiiert von)\s*(?:war|ist|waren|sind|:)?\s*(?:des|der|von|vom|dem|die|das)?\s*$"
+    r"^[\s“”\"»«]*(?:\([^)]*\)\s*)?(?:,\s*)?(?:lud|luden|lädt|laden|richtete|richteten|richtet|veranstaltete|"
+    r"veranstalteten|veranstaltet|organisierte|organisierten|organisiert|hatte|hatten|hat|haben|begrüßte|begrüßten|"
+    r"ehrte|ehrten|zeichnete|feierte|eröffnete|startete)\b"
 )
+# "hat die Stadt Meißen … gefeiert": the subject after an auxiliary in the lead sentence.
+_LEAD_SUBJECT = re.compile(
+    r"\b(?:hat|hatte|haben|hatten)\s+(?:die|der|das)\s+(?:[A-ZÄÖÜ]\w+\s+(?:der|des)\s+)?$"
+)
+_HOSTING_VERB = re.compile(r"\b(?:eingeladen|ausgerichtet|veranstaltet|organisiert|lud|luden)\b")
+_CO_HOST = re.compile(r"\b(?:gemeinsam mit|zusammen mit|in Kooperation mit|in Zusammenarbeit mit|und)\s+(?:der|dem|den|des)?\s*$")
+
+
+def is_host(before: str, after: str, *, in_lead: bool) -> bool:
+    """Does the sentence around an organisation mention make it the host?
+
+    before (str): sentence text up to the mention; after (str): from the mention to the sentence end.
+    in_lead (bool): whether the mention stands in the headline or the first body sentences, where
+        "Mit einem Festakt hat die Stadt Meißen … gefeiert" names the host.
+    """
+    if _HOST_BEFORE.search(before):
+        return True
+    before = re.split(r"\s[–—]\s", before)[-1]  # after a dateline "Soest, 25. November 2024 – "
+    sentence_start = not before.strip() or before.strip() in {"Die", "Der", "Das"}
+    if sentence_start and _HOST_AFTER.match(after) and (_HOSTING_VERB.search(after) or in_lead):
+        return True
+    return bool(_LEAD_SUBJECT.search(before)) and (in_lead or bool(_HOSTING_VERB.search(after)))
+
+
+def _sentence_bounds(doc: Doc, char: int) -> tuple[int, int]:
+    span = doc.char_span(char, char + 1, alignment_mode="expand")
+    if span is None or not doc.has_annotation("SENT_START"):
+        return max(0, char - 200), min(len(doc.text), char + 200)
+    sent = span.sent
+    return sent.start_char, sent.end_char
+
+
+def _lead_sentences_end(doc: Doc, n: int = 3) -> int:
+    """Character offset where the headline and the first body sentences end."""
+    if not doc.has_annotation("SENT_START"):
+        return _LEAD_CHARS
+    for k, sent in enumerate(doc.sents):
+        if k == n:
+            return sent.start_char
+    return len(doc.text)
+
+
 _YEAR = re.compile(r"^(19|20)\d\d$")
 _LEAD_CHARS = 600
 
@@ -138,9 +189,12 @@ class EventFramer(RuleComponent):
 
     def _when(self, doc: Doc, lead_end: int, name_span: Span | None) -> tuple[str | None, str | None]:
         dates = list(doc.spans.get(ext.DATES, []))
+        release = [(sp.start_char, sp.end_char) for sp in doc.spans.get(ext.LAYOUT, []) if sp.label_ == "DATELINE_DATE"]
         for sp in dates:
             info = sp._.ef_date or {}
-            if sp.start_char > lead_end + 600 or info.get("relative"):
+            if sp.start_char > lead_end + 600 or (sp.start_char, sp.end_char) in release:
+                continue
+            if info.get("relative") and info.get("granularity") != "day":
                 continue
             value = info.get("value") or ""
             if info.get("granularity") in {"day", "month"} and "X" not in value:
@@ -158,16 +212,25 @@ class EventFramer(RuleComponent):
         return None
 
     def _organisers(self, doc: Doc) -> list[str]:
+        """Organisations the text names as hosts, in text order; partners "gemeinsam mit" them too."""
+        mentions = sorted(
+            (start, end, c["name"]) for c in doc._.ef_orgs or [] for start, end in c["mentions"]
+        )
+        lead_limit = _lead_sentences_end(doc)
         names: list[str] = []
-        for cluster in doc._.ef_orgs or []:
-            for start, end in cluster["mentions"]:
-                before = doc.text[max(0, start - 60) : start]
-                sent = doc.char_span(start, end, alignment_mode="expand")
-                after = doc.text[end : sent.sent.end_char] if sent is not None and doc.has_annotation("SENT_START") else doc.text[end : end + 120]
-                if _HOST_AFTER.search(before) or (_HOST_BEFORE.match(after.lstrip()) or _host_in_sentence(after)):
-                    if cluster["name"] not in names:
-                        names.append(cluster["name"])
-                    break
+        host_sentences: set[int] = set()
+        for start, end, name in mentions:
+            sent_start, sent_end = _sentence_bounds(doc, start)
+            before = doc.text[sent_start:start]
+            after = doc.text[end:sent_end]
+            if is_host(before, after, in_lead=start < lead_limit):
+                host_sentences.add(sent_start)
+                if name not in names:
+                    names.append(name)
+        for start, end, name in mentions:
+            sent_start, _ = _sentence_bounds(doc, start)
+            if sent_start in host_sentences and _CO_HOST.search(doc.text[sent_start:start]) and name not in names:
+                names.append(name)
         return names
 
     def _resolve_event_days(self, doc: Doc, start: str | None) -> None:
@@ -185,12 +248,6 @@ class EventFramer(RuleComponent):
             new._.ef_date = {"value": resolve_event_day(int(ordinal), start), "granularity": "day", "relative": True}
             resolved.append(new)
         doc.spans[ext.DATES] = sorted(resolved, key=lambda s: s.start)
-
-
-def _host_in_sentence(after: str) -> bool:
-    """'Die Initiative … (INQA) lud … ein': the hosting verb follows the subject closely."""
-    clause = re.split(r"[.!?]", after, maxsplit=1)[0]
-    return bool(re.match(r"^[\s“”\"»«]*(?:\([^)]*\)\s*)?(lud|luden|richtete|richteten|veranstaltete|veranstalteten|organisierte|organisierten|hatte zu|hatten zu|lädt|laden)\b", clause))
 
 
 @Language.factory("eventfacts_event", assigns=["doc._.ef_event", "doc.spans"], default_config={"spans_key": ext.EVENT})

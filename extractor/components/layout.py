@@ -14,12 +14,15 @@ from spacy.tokens import Doc, Span
 
 from extractor import extensions as ext
 from extractor.components.base import RuleComponent
+from extractor.dates_rules import find_dates
 from extractor.lexicon import boilerplate_lines, boilerplate_prefixes
 
 _DATELINE = re.compile(
     r"^(?P<place>[A-ZÄÖÜ][A-ZÄÖÜ\-/ ]{2,40})\.\s"  # "BERLIN. " / "FRANKFURT AM MAIN. "
     r"|^(?P<place2>[A-ZÄÖÜ][\wäöüß\-/ ]{1,40}?)(?:,\s*\d{1,2}\.|\s*\((?:dpa|epd|kna|afp|red)\)|\s+[–—-]\s)"
 )
+# "Fulda, 12. Mai 2024 –" / "Berlin, 04.06.2024:" — the date of the release, not of the event.
+_DATELINE_DATE = re.compile(r",\s*((?:\d{1,2}\.\s*[A-ZÄÖÜ][a-zäöü]+\.?\s+\d{4})|(?:\d{1,2}\.\d{1,2}\.\d{2,4}))")
 _MAX_TITLE_WORDS = 25
 
 
@@ -61,6 +64,9 @@ def find_layout(text: str) -> list[tuple[int, int, str]]:
             group = "place" if m.group("place") else "place2"
             place = m.group(group).strip()
             found.append((lead + m.start(group), lead + m.start(group) + len(place), "DATELINE"))
+            d = _DATELINE_DATE.match(stripped, m.end(group))
+            if d is not None:
+                found.append((lead + d.start(1), lead + d.end(1), "DATELINE_DATE"))
     return found
 
 
@@ -72,6 +78,18 @@ def _lines(text: str) -> list[tuple[int, str]]:
     return out
 
 
+def _lines_are_sentences(doc: Doc) -> None:
+    """A line break ends a sentence: headlines, datelines and captions carry no final period.
+
+    Only without a parser (a parsed Doc refuses new sentence starts) and after a sentencizer.
+    """
+    if doc.has_annotation("DEP") or not doc.has_annotation("SENT_START"):
+        return
+    for tok in doc[:-1]:
+        if "\n" in tok.text_with_ws:
+            doc[tok.i + 1].is_sent_start = True
+
+
 class LayoutTagger(RuleComponent):
     """Writes TITLE, DATELINE, BOILERPLATE and CAPTION_PREFIX spans."""
 
@@ -81,7 +99,13 @@ class LayoutTagger(RuleComponent):
             span = doc.char_span(start, end, label=label, alignment_mode="contract")
             if span is not None and len(span):
                 spans.append(span)
+            if label == "DATELINE_DATE" and doc._.ef_published is None:
+                # The release date stands in for a missing publication date: it anchors "gestern".
+                facts = find_dates(doc.text[start:end])
+                if facts and facts[0].granularity == "day" and "X" not in facts[0].value:
+                    doc._.ef_published = facts[0].value
         doc.spans[self.cfg["spans_key"]] = spans
+        _lines_are_sentences(doc)
         return doc
 
 

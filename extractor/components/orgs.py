@@ -27,7 +27,7 @@ from extractor.german import (
     nominative_adjective,
     noun_gender,
 )
-from extractor.lexicon import event_types, generic_nouns, org_heads, org_suffixes, places
+from extractor.lexicon import common_nouns, event_types, generic_nouns, org_heads, org_suffixes, places
 
 _OPEN_QUOTES = {"„", "“", '"', "«", "»", "‚", "'"}
 _CLOSE_QUOTES = {"“", "”", '"', "»", "«", "‘", "'"}
@@ -44,6 +44,10 @@ _ORG_ADJECTIVE = re.compile(
     r"(e|er|en|es|em|isch|ische|ischer|ischen|isches|al|ale|aler|alen|ales)?$"
 )
 _ROMAN = re.compile(r"^[IVXLC]+$")
+# Heads whose names may continue with common nouns: "Netzwerk Demenz Unterland", "Stiftung Warentest".
+_OPEN_KINDS = frozenset({"network", "association", "culture", "other"})
+# Type words before a registered name are descriptors: "der Verein Bürgerenergie Allgäu e.V.".
+_DESCRIPTORS = frozenset("Verein Vereins Firma Unternehmen Unternehmens Betrieb Betriebs Familienunternehmen".split())
 
 
 @dataclass
@@ -152,8 +156,8 @@ class OrgRecognizer(RuleComponent):
             for j in range(tok.i + 1, min(tok.i + 12, len(doc))):
                 if doc[j].text in _CLOSE_QUOTES:
                     inner = doc[tok.i + 1 : j]
-                    if len(inner) and is_capitalised(inner[0].text) and (
-                        any(head_entry(t.text) for t in inner) or _acronym_after(doc, j + 1)
+                    if len(inner) and _looks_like_name(inner) and (
+                        any(head_entry(t.text) for t in inner[:3]) or _acronym_after(doc, j + 1)
                     ):
                         out.append((tok.i + 1, j))
                     break
@@ -175,48 +179,65 @@ class OrgRecognizer(RuleComponent):
                 start -= 2
             while start > 0 and _ORG_ADJECTIVE.match(doc[start - 1].text):
                 start -= 1
-            end = self._complement(doc, tok.i + 1)
+            end = self._complement(doc, tok.i + 1, open_head=found[0].kind in _OPEN_KINDS)
             hyphen_prefix = "-" in tok.text and is_acronym(tok.text.split("-")[0])
             if end == tok.i + 1 and start == tok.i and not hyphen_prefix:
                 continue  # a bare head ("das Ministerium", "die Handwerkskammer") names nothing yet
             out.append((start, end))
         return out
 
-    def _complement(self, doc: Doc, i: int) -> int:
-        """End of what follows a head noun: 'für Arbeit und Soziales', 'Kassel', 'Neue Qualität der Arbeit'."""
-        if i >= len(doc):
-            return i
-        tok = doc[i]
-        if tok.text in places() and not places()[tok.text].ambiguous or (
-            tok.text in places() and i + 1 < len(doc) and not is_capitalised(doc[i + 1].text)
-        ):
-            end = i + 1
-            # "Industrie- und Handelskammer Frankfurt am Main"
-            if end + 1 < len(doc) and doc[end].lower_ == "am" and is_capitalised(doc[end + 1].text):
-                end += 2
-            return end
-        if tok.lower_ == "für" and i + 1 < len(doc):
-            end = i
-            j = i + 1
-            while j < len(doc) and j < i + _COMPLEMENT_WINDOW:
-                t = doc[j]
-                if t.is_sent_start:
+    def _complement(self, doc: Doc, i: int, open_head: bool = False) -> int:
+        """End of what follows a head noun.
+
+        A proper-name tail ("Handwerkskammer Hellweg-Lippe", "IHK Mittleres Mecklenburg",
+        "Frankfurt am Main") and then a "für" phrase ("für Arbeit und Soziales",
+        "Weser-Ems für angewandte Wissenschaften"). After open heads such as "Netzwerk" or
+        "Stiftung" the tail may hold common nouns too ("Netzwerk Demenz Unterland").
+        """
+        end = self._name_tail(doc, i, open_head)
+        if end + 1 < len(doc) and end > i and doc[end].lower_ == "am" and _river_or_place(doc[end + 1].text):
+            end += 2  # "Frankfurt am Main", "Halle an der Saale" is rare enough to skip
+        if end < len(doc) and doc[end].lower_ == "für" and not doc[end].is_sent_start:
+            end = self._fuer_phrase(doc, end)
+        return end
+
+    def _name_tail(self, doc: Doc, i: int, open_head: bool) -> int:
+        end = i
+        j = i
+        while j < len(doc) and j < i + 3:
+            t = doc[j]
+            if t.is_sent_start or not (is_capitalised(t.text) or "-" in t.text[1:]):
+                break
+            if t.text in ACADEMIC_TITLES or t.text in HONORIFICS or t.text in self._generic:
+                break
+            if t.text in places() or "-" in t.text[1:] or t.text not in common_nouns():
+                end = j + 1
+            elif open_head and not _plural_like(t.text):
+                end = j + 1
+            elif not (_is_capitalised_adjective(t.text) and j + 1 < len(doc) and is_capitalised(doc[j + 1].text)):
+                break
+            j += 1
+        return end
+
+    def _fuer_phrase(self, doc: Doc, i: int) -> int:
+        end = i
+        j = i + 1
+        while j < len(doc) and j < i + _COMPLEMENT_WINDOW:
+            t = doc[j]
+            if t.is_sent_start:
+                break
+            if is_capitalised(t.text) or t.text.endswith("-") or is_acronym(t.text):
+                if t.text in ACADEMIC_TITLES or t.text in HONORIFICS:
                     break
-                if is_capitalised(t.text) or t.text.endswith("-") or is_acronym(t.text):
-                    if t.text in ACADEMIC_TITLES or t.text in HONORIFICS:
-                        break
-                    end = j + 1
-                elif t.lower_ in _COMPLEMENT_JOINERS or _is_adjective(t.text):
-                    pass
-                elif t.text == "," and _enumeration_follows(doc, j + 1):
-                    pass
-                else:
-                    break
-                j += 1
-            return end
-        if is_acronym(tok.text) and tok.text not in self._generic:
-            return i  # "IHK BMAS" is two mentions, not one name
-        return i
+                end = j + 1
+            elif t.lower_ in _COMPLEMENT_JOINERS or _is_adjective(t.text):
+                pass
+            elif t.text == "," and _enumeration_follows(doc, j + 1):
+                pass
+            else:
+                break
+            j += 1
+        return end
 
     def _legal_forms(self, doc: Doc) -> list[tuple[int, int]]:
         out = []
@@ -230,6 +251,8 @@ class OrgRecognizer(RuleComponent):
                 while start > 0 and start > i - 5:
                     prev = doc[start - 1]
                     if prev.is_sent_end or prev.lower_ in ARTICLES or prev.lower_ in PREPOSITIONS:
+                        break
+                    if prev.text in _DESCRIPTORS or prev.lower_.startswith("unser"):
                         break
                     if is_capitalised(prev.text) or is_acronym(prev.text) or prev.text in {"&", "-", "+"}:
                         start -= 1
@@ -255,10 +278,12 @@ class OrgRecognizer(RuleComponent):
     # -- assembly ----------------------------------------------------------------------------
     def __call__(self, doc: Doc) -> Doc:
         blocked = _blocked_tokens(doc)
-        candidates = self._quoted(doc) + self._legal_forms(doc) + self._head_phrases(doc)
+        # Quoted and registered names are the surest; head-noun phrases next; NER last.
+        ranked = [(0, s, e) for s, e in self._quoted(doc) + self._legal_forms(doc)]
+        ranked += [(1, s, e) for s, e in self._head_phrases(doc)]
         if self.cfg["use_ner"]:
-            candidates += [(e.start, e.end) for e in doc.ents if e.label_ == "ORG"]
-        chosen = _longest_first(candidates, blocked)
+            ranked += [(2, e.start, e.end) for e in doc.ents if e.label_ == "ORG"]
+        chosen = _best_first(ranked, blocked)
         taken = {i for s, e in chosen for i in range(s, e)}
         acronyms = [(s, e) for s, e in self._acronyms(doc) if s not in taken and s not in blocked]
         clusters = self._cluster(doc, chosen, acronyms)
@@ -316,6 +341,15 @@ class OrgRecognizer(RuleComponent):
         return clusters
 
 
+def _looks_like_name(span: Span) -> bool:
+    """Quoted names are capitalised words and joiners ('Initiative Neue Qualität der Arbeit'),
+    not sentences ('Die Betriebe sind bereit, die Verwaltung muss nachziehen.')."""
+    if not is_capitalised(span[0].text) or len(span) > 8:
+        return False
+    joiners = {"der", "des", "für", "und", "&", "-", "e.V.", "von", "zur", "zum", "im", "am"}
+    return all(is_capitalised(t.text) or is_acronym(t.text) or t.lower_ in joiners or t.text.endswith("-") for t in span)
+
+
 def _enumeration_follows(doc: Doc, j: int) -> bool:
     """After a comma: 'Wirtschaft, Energie, Verkehr und Wohnen' goes on to an 'und'."""
     for k in range(j, min(j + 8, len(doc))):
@@ -330,6 +364,20 @@ def _enumeration_follows(doc: Doc, j: int) -> bool:
 
 def _acronym_after(doc: Doc, i: int) -> bool:
     return i + 2 < len(doc) and doc[i].text == "(" and is_acronym(doc[i + 1].text) and doc[i + 2].text == ")"
+
+
+def _river_or_place(text: str) -> bool:
+    """'Main' in 'Frankfurt am Main'; not 'Dienstag' in 'IHK Fulda am Dienstag'."""
+    return is_capitalised(text) and (text in places() or text not in common_nouns())
+
+
+def _is_capitalised_adjective(text: str) -> bool:
+    """'Mittleres', 'Lebendige', 'Regionalen': capitalised words with an adjective ending."""
+    return is_capitalised(text) and text.endswith(("e", "er", "es", "en", "em")) and text not in common_nouns()
+
+
+def _plural_like(text: str) -> bool:
+    return text in generic_nouns()
 
 
 def _is_adjective(text: str) -> bool:
@@ -348,10 +396,11 @@ def _blocked_tokens(doc: Doc) -> set[int]:
     return blocked
 
 
-def _longest_first(candidates: list[tuple[int, int]], blocked: set[int]) -> list[tuple[int, int]]:
+def _best_first(ranked: list[tuple[int, int, int]], blocked: set[int]) -> list[tuple[int, int]]:
+    """Non-overlapping candidates, by rank then length (longest wins within a rank)."""
     chosen: list[tuple[int, int]] = []
     used: set[int] = set()
-    for s, e in sorted(set(candidates), key=lambda c: (-(c[1] - c[0]), c[0])):
+    for _, s, e in sorted(set(ranked), key=lambda c: (c[0], -(c[2] - c[1]), c[1])):
         if e <= s or any(i in used or i in blocked for i in range(s, e)):
             continue
         chosen.append((s, e))

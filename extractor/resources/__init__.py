@@ -1,0 +1,1 @@
+"""Data files of eventfacts (lexicons); see de/README.md."""

@@ -1,0 +1,1 @@
+"""German lexicons; see README.md in this folder for sources and licences."""
