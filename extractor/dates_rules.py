@@ -4,16 +4,27 @@ Nothing here knows about spaCy. `find_dates(text, published)` returns `DateFact`
 offsets + ISO value) and `EventDayMention`s ("am zweiten Tag"), which the `eventfacts_dates`
 component turns into spans.
 
-Why not `dateparser.search.search_dates`: over running text it reads function words ("die", "mit",
-"so") as dates. Candidates are therefore found with explicit patterns, and every value is computed
-with plain calendar arithmetic (month-name table, `datetime.date` validation), which is exact for
-the closed set of forms the patterns accept.
+Two steps, kept apart on purpose:
+1. Finding: explicit token patterns propose candidates. `dateparser.search.search_dates` is never
+   used: over running text it reads function words ("die", "mit", "so") as dates.
+2. Normalising: dateparser (German, day-month-year order) reads each absolute candidate string on
+   its own: "4. Juni 2024", "04.06.2024", "4.6.24", "Juni 2024", "2024"; each end of a range
+   separately, the shared month and year completed ("4." + "Juni 2024" -> "4. Juni 2024"). A year
+   the text leaves out is completed before dateparser reads the string. A reading counts only when
+   dateparser sees exactly the parts the pattern saw (`parse_point`); what it rejects ("31. Februar
+   2024") yields no date at all, never an invented one. Relative expressions ("gestern", "vor zwei
+   Wochen", "am Montag") are computed against the publication date with calendar arithmetic:
+   dateparser's relative parser misses most German forms ("im letzten Jahr", "vergangene Woche",
+   "am Montag") and knows no ISO weeks.
 
 Decisions (documented because the text is often ambiguous):
 - Spans start at the first day number or weekday: "vom 4. bis 5. Juni 2024" -> "4. bis 5. Juni 2024";
   "am 04.06.2024" -> "04.06.2024"; "im Jahr 2023" -> "2023". Relative phrases keep their preposition
   because it carries the meaning: "im letzten Jahr", "vor zwei Wochen", "in der vergangenen Woche".
   A weekday alone keeps its modifier but not "am": "vergangenen Montag", "Montag".
+- A weekday next to a date belongs to the span but not to the string dateparser reads: dateparser
+  ignores it anyway and fails on "Montag, den 3. März" and "Sonnabend". It only picks the year of
+  a yearless date ("Mittwoch, 4. Juni").
 - A year right after an event-type noun or an acronym-prefixed name ("INQA-Praxiswerkstatt 2024",
   "Bundesarbeitstagung 2017") is the event's year: emitted as a DATE and used as context year.
   A year after any other capitalised noun is part of a name ("Agenda 2030", "Raum 2024"): skipped.
@@ -25,16 +36,21 @@ Decisions (documented because the text is often ambiguous):
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from bisect import bisect_right
+from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Any
 
-MONTHS: dict[str, int] = {
-    "januar": 1, "jänner": 1, "jan": 1, "februar": 2, "feber": 2, "feb": 2, "märz": 3, "maerz": 3,
-    "mär": 3, "mrz": 3, "april": 4, "apr": 4, "mai": 5, "juni": 6, "jun": 6, "juli": 7, "jul": 7,
-    "august": 8, "aug": 8, "september": 9, "sep": 9, "sept": 9, "oktober": 10, "okt": 10,
-    "november": 11, "nov": 11, "dezember": 12, "dez": 12,
-}
+from dateparser.date import DateDataParser
+
+# Month words, to tell a year after a month ("Mai 2024") from a year after a name.
+MONTH_WORDS = frozenset(
+    "januar jänner jan februar feber feb märz maerz mär mrz april apr mai juni jun juli jul august aug "
+    "september sep sept oktober okt november nov dezember dez".split()
+)
+# Spellings the patterns accept but dateparser's German data lacks; rewritten only in the string it reads.
+_SPELLINGS = {"Maerz": "März"}
 WEEKDAYS: dict[str, int] = {
     "montag": 0, "dienstag": 1, "mittwoch": 2, "donnerstag": 3, "freitag": 4, "samstag": 5,
     "sonnabend": 5, "sonntag": 6, "mo": 0, "di": 1, "mi": 2, "do": 3, "fr": 4, "sa": 5, "so": 6,
@@ -160,23 +176,25 @@ _EVENT_SUFFIXES = (
 # "Antrag", "Vertrag", "Betrag", "Montag" end in "tag" but name no event.
 _NOT_EVENT_SUFFIXES = ("trag", "montag", "dienstag", "mittwoch", "donnerstag", "freitag", "samstag", "sonntag")
 
-
 @dataclass(frozen=True)
 class Point:
-    """One calendar point as the text states it; None where the text is silent."""
+    """One end of a time expression: the string dateparser reads and the parts the pattern saw.
 
-    year: int | None
-    month: int | None = None
+    text: the date as written, weekday left out, whitespace collapsed: "4. Juni 2024", "4.7.", "Juni".
+    granularity: "day", "month" or "year".
+    has_year: whether `text` states its year; if not, the year is completed before reading.
+    day: the day number the pattern saw, checked against dateparser's reading.
+    """
+
+    text: str
+    granularity: str
+    has_year: bool
     day: int | None = None
-
-    @property
-    def granularity(self) -> str:
-        return "day" if self.day else "month" if self.month else "year"
 
 
 @dataclass
 class Candidate:
-    """A stretch of text that may be a time expression, before the year is filled in."""
+    """A stretch of text that may be a time expression, before it is read and its year filled in."""
 
     start: int
     end: int
@@ -215,32 +233,90 @@ class EventDayMention:
     daypart: str | None = None
 
 
+# --- dateparser -------------------------------------------------------------------------------
+_SETTINGS: dict[str, Any] = {
+    "DATE_ORDER": "DMY",
+    "PREFER_DAY_OF_MONTH": "first",
+    "RETURN_AS_TIMEZONE_AWARE": False,
+    # Only absolute dates reach dateparser: no timestamp ("20240315") or relative readings.
+    "PARSERS": ["absolute-time"],
+}
+# The parts a reading must have. REQUIRE_PARTS is fixed per parser instance and only a minimum;
+# the one shared instance instead reports its parts, which must match the granularity exactly.
+_PARTS: dict[str, frozenset[str]] = {
+    "day": frozenset({"day", "month", "year"}),
+    "month": frozenset({"month", "year"}),
+    "year": frozenset({"year"}),
+}
+# Reads month and day of a yearless date; a leap year, so "29. Februar" stays possible.
+_PLACEHOLDER_YEAR = 2000
+
+
+@lru_cache(maxsize=1)
+def _parser() -> DateDataParser:
+    """The one dateparser instance, built on first use."""
+    return DateDataParser(languages=["de"], settings=_SETTINGS)
+
+
+@lru_cache(maxsize=16384)
+def parse_point(text: str, granularity: str) -> date | None:
+    """dateparser's reading of one complete date string.
+
+    text (str): a date with its year: "4. Juni 2024", "04.06.2024", "4.6.24", "Juni 2024", "2024".
+    granularity (str): "day", "month" or "year": the parts the string must state, no more, no less.
+    RETURNS (date | None): the date, unstated parts set to 1 ("Juni 2024" -> 2024-06-01); None when
+        dateparser cannot read it or reads other parts ("31. Februar 2024", "Juni 2024" as a day).
+    """
+    data = _parser().get_date_data(text)
+    if data.date_obj is None or data.period != granularity or frozenset(data.parts) != _PARTS[granularity]:
+        return None
+    d = data.date_obj.date()
+    # dateparser fills unstated parts from today; fix them so equal strings give equal dates.
+    return date(d.year, 1 if granularity == "year" else d.month, d.day if granularity == "day" else 1)
+
+
+def _with_year(text: str, year: int) -> str:
+    """'4. Juni' -> '4. Juni 2024', '4.7.' -> '4.7.2024', '1. Okt.' -> '1. Okt. 2024'."""
+    if text.endswith(".") and text[-2:-1].isdigit():
+        return f"{text}{year}"
+    return f"{text} {year}"
+
+
+def _read(p: Point, year: int | None = None) -> date | None:
+    """The date of `p`, its year completed with `year` when the text has none."""
+    d = parse_point(p.text if year is None else _with_year(p.text, year), p.granularity)
+    if d is None or (p.day is not None and d.day != p.day):
+        return None  # unreadable, or read differently from what the pattern saw (e.g. month first)
+    return d
+
+
 # --- small helpers ----------------------------------------------------------------------------
-def _month(name: str) -> int:
-    return MONTHS[name.rstrip(".").lower()]
+def _point(text: str, granularity: str, has_year: bool, day: str | None = None) -> Point:
+    for wrong, right in _SPELLINGS.items():
+        text = text.replace(wrong, right)
+    return Point(" ".join(text.split()), granularity, has_year, int(day) if day else None)
 
 
-def _year(full: str | None, short: str | None = None) -> int | None:
-    if full:
-        return int(full)
-    if short:
-        yy = int(short)
-        return 2000 + yy if yy < 70 else 1900 + yy
-    return None
+def _text_day(day: str, month: str, year: str | None) -> Point:
+    """'4', 'Juni', '2024' -> '4. Juni 2024'."""
+    return _point(f"{day}. {month}" + (f" {year}" if year else ""), "day", bool(year), day)
+
+
+def _num_day(day: str, month: str, year: str | None) -> Point:
+    """'4', '6', '24' -> '4.6.24'; without a year '4.6.'."""
+    return _point(f"{day}.{month}.{year or ''}", "day", bool(year), day)
+
+
+def _month_point(month: str, year: str | None) -> Point:
+    return _point(f"{month} {year}" if year else month, "month", bool(year))
+
+
+def _year_point(year: str) -> Point:
+    return _point(year, "year", True)
 
 
 def _weekday(name: str | None) -> int | None:
     return WEEKDAYS[name.rstrip(".").lower()] if name else None
-
-
-def _valid(p: Point) -> bool:
-    if p.month is None or p.day is None:
-        return True
-    try:
-        date(p.year or 2000, p.month, p.day)  # 2000 is a leap year: "29. Februar" stays valid
-    except ValueError:
-        return False
-    return True
 
 
 def _prev_word(text: str, pos: int) -> tuple[str, str]:
@@ -294,7 +370,7 @@ def _year_role(text: str, start: int, end: int) -> str | None:
         if _is_event_name(word):
             return "name"
         friendly = (
-            low in _YEAR_FRIENDLY or low.endswith(_TIME_NOUN_ENDINGS) or low.rstrip(".") in MONTHS
+            low in _YEAR_FRIENDLY or low.endswith(_TIME_NOUN_ENDINGS) or low.rstrip(".") in MONTH_WORDS
             or _is_acronym(word)  # "EM 2024", "IAA 2023": events known by their acronym
         )
         if word[:1].isupper() and not friendly:
@@ -310,80 +386,64 @@ def _year_role(text: str, start: int, end: int) -> str | None:
 
 
 # --- candidate finding ------------------------------------------------------------------------
-def _range(start: int, end: int, a: Point, b: Point, wd: int | None = None) -> Candidate | None:
-    if not (_valid(a) and _valid(b)):
-        return None
-    return Candidate(start, end, "range", (a, b), weekday=wd)
-
-
 def find_candidates(text: str) -> list[Candidate]:
     """Every absolute and relative time-expression candidate in `text`, overlaps removed.
 
+    Nothing is read or validated here: a candidate dateparser later rejects ("31. Februar 2024")
+    still claims its stretch, so no shorter reading ("Februar 2024") slips in.
     text (str): the document text.
     RETURNS (list[Candidate]): non-overlapping candidates in text order; longer ones win.
     """
     found: list[Candidate] = []
     add = found.append
     for m in _TEXT_RANGE_FULL.finditer(text):
-        c = _range(m.start(), m.end(), Point(_year(m["y1"]), _month(m["m1"]), int(m["d1"])),
-                   Point(_year(m["y2"]), _month(m["m2"]), int(m["d2"])), _weekday(m["wd1"]))
-        if c:
-            add(c)
+        a, b = _text_day(m["d1"], m["m1"], m["y1"]), _text_day(m["d2"], m["m2"], m["y2"])
+        add(Candidate(m.start(), m.end(), "range", (a, b), weekday=_weekday(m["wd1"])))
     for m in _TEXT_RANGE_DAYS.finditer(text):
-        y, mo = _year(m["y"]), _month(m["m"])
         if int(m["d1"]) < int(m["d2"]):
-            c = _range(m.start(), m.end(), Point(y, mo, int(m["d1"])), Point(y, mo, int(m["d2"])), _weekday(m["wd1"]))
-            if c:
-                add(c)
+            a, b = _text_day(m["d1"], m["m"], m["y"]), _text_day(m["d2"], m["m"], m["y"])
+            add(Candidate(m.start(), m.end(), "range", (a, b), weekday=_weekday(m["wd1"])))
     for m in _NUM_RANGE_DAYS.finditer(text):
-        y, mo = _year(m["y"], m["yy"]), int(m["m"])
         if int(m["d1"]) < int(m["d2"]):
-            c = _range(m.start(), m.end(), Point(y, mo, int(m["d1"])), Point(y, mo, int(m["d2"])))
-            if c:
-                add(c)
+            y = m["y"] or m["yy"]
+            add(Candidate(m.start(), m.end(), "range", (_num_day(m["d1"], m["m"], y), _num_day(m["d2"], m["m"], y))))
     for m in _NUM_RANGE_FULL.finditer(text):
-        c = _range(m.start(), m.end(), Point(_year(m["y1"], m["yy1"]), int(m["m1"]), int(m["d1"])),
-                   Point(_year(m["y2"], m["yy2"]), int(m["m2"]), int(m["d2"])), _weekday(m["wd1"]))
-        if c:
-            add(c)
+        a = _num_day(m["d1"], m["m1"], m["y1"] or m["yy1"])
+        b = _num_day(m["d2"], m["m2"], m["y2"] or m["yy2"])
+        add(Candidate(m.start(), m.end(), "range", (a, b), weekday=_weekday(m["wd1"])))
     for m in _TEXT_DATE.finditer(text):
-        p = Point(_year(m["y"]), _month(m["m"]), int(m["d"]))
-        if _valid(p):
-            add(Candidate(m.start(), m.end(), "point", (p,), weekday=_weekday(m["wd"])))
+        add(Candidate(m.start(), m.end(), "point", (_text_day(m["d"], m["m"], m["y"]),), weekday=_weekday(m["wd"])))
     for m in _NUM_DATE.finditer(text):
-        p = Point(_year(m["y"], m["yy"]), int(m["m"]), int(m["d"]))
+        y = m["y"] or m["yy"]
         # Without a year "4.6." is only a date after a date word ("am 4.6."), not "Abschnitt 4.6.".
-        if p.year is None and not m["wd"] and _prev_word(text, m.start())[0].lower() not in {
+        if y is None and not m["wd"] and _prev_word(text, m.start())[0].lower() not in {
             "am", "vom", "bis", "zum", "ab", "seit", "den", "dem", "und", "datum:", "stand:"
         }:
             continue
-        if _valid(p):
-            add(Candidate(m.start(), m.end(), "point", (p,), weekday=_weekday(m["wd"])))
+        add(Candidate(m.start(), m.end(), "point", (_num_day(m["d"], m["m"], y),), weekday=_weekday(m["wd"])))
     for m in _ISO_DATE.finditer(text):
-        p = Point(int(m["y"]), int(m["m"]), int(m["d"]))
-        if _valid(p):
-            add(Candidate(m.start(), m.end(), "point", (p,)))
+        add(Candidate(m.start(), m.end(), "point", (_point(m.group(), "day", True, m["d"]),)))
     for m in _MONTH_RANGE.finditer(text):
-        y1, y2 = _year(m["y1"]), _year(m["y2"])
-        if y1 is None and y2 is None and _prev_word(text, m.start())[0].lower() not in {"von", "zwischen", "im"}:
+        if m["y1"] is None and m["y2"] is None and _prev_word(text, m.start())[0].lower() not in {
+            "von", "zwischen", "im"
+        }:
             continue
-        add(Candidate(m.start(), m.end(), "range", (Point(y1, _month(m["m1"])), Point(y2, _month(m["m2"])))))
+        add(Candidate(m.start(), m.end(), "range", (_month_point(m["m1"], m["y1"]), _month_point(m["m2"], m["y2"]))))
     for m in _MONTH_YEAR.finditer(text):
-        add(Candidate(m.start(), m.end(), "point", (Point(int(m["y"]), _month(m["m"])),)))
+        add(Candidate(m.start(), m.end(), "point", (_month_point(m["m"], m["y"]),)))
     for m in _BARE_MONTH.finditer(text):
-        add(Candidate(m.start("m"), m.end("m"), "point", (Point(None, _month(m["m"])),)))
+        add(Candidate(m.start("m"), m.end("m"), "point", (_month_point(m["m"], None),)))
     for m in _YEAR_RANGE.finditer(text):
-        y1, y2 = int(m["y1"]), int(m["y2"])
-        if y1 >= y2:
+        if int(m["y1"]) >= int(m["y2"]):
             continue
         # A span of years is a period even after a noun ("Förderphase 2021–2024").
         prev = _prev_word(text, m.start())[0]
         if not re.fullmatch(r"[\d/+()–—-]+", prev) and prev.lower() not in _AMOUNT_WORDS:
-            add(Candidate(m.start(), m.end(), "range", (Point(y1), Point(y2))))
+            add(Candidate(m.start(), m.end(), "range", (_year_point(m["y1"]), _year_point(m["y2"]))))
     for m in _BARE_YEAR.finditer(text):
         role = _year_role(text, m.start(), m.end())
         if role:
-            add(Candidate(m.start(), m.end(), "point", (Point(int(m["y"])),), name_year=role == "name"))
+            add(Candidate(m.start(), m.end(), "point", (_year_point(m["y"]),), name_year=role == "name"))
     found.extend(_relative_candidates(text))
     return _without_overlaps(found)
 
@@ -455,16 +515,24 @@ def find_event_days(text: str) -> list[EventDayMention]:
 def _without_overlaps(cands: list[Candidate]) -> list[Candidate]:
     """Keep the longest candidate wherever candidates overlap (like `spacy.util.filter_spans`)."""
     chosen: list[Candidate] = []
-    taken: list[tuple[int, int]] = []
+    starts: list[int] = []  # the chosen stretches, disjoint and sorted: a bisect finds neighbours
+    ends: list[int] = []
     for c in sorted(cands, key=lambda c: (-(c.end - c.start), c.start)):
-        if all(c.end <= s or c.start >= e for s, e in taken):
-            chosen.append(c)
-            taken.append((c.start, c.end))
+        i = bisect_right(starts, c.start)
+        if (i > 0 and ends[i - 1] > c.start) or (i < len(starts) and starts[i] < c.end):
+            continue
+        starts.insert(i, c.start)
+        ends.insert(i, c.end)
+        chosen.append(c)
     return sorted(chosen, key=lambda c: c.start)
 
 
 # --- year filling -------------------------------------------------------------------------------
-def context_year(cands: list[Candidate], lead_chars: int = 300) -> int | None:
+# A candidate and the dates of its points; None for a point whose year is not known yet.
+Reading = tuple[Candidate, tuple[date | None, ...]]
+
+
+def context_year(readings: list[Reading], lead_chars: int = 300) -> int | None:
     """The year that completes dates written without one ("am 10. Mai"), if the text fixes it.
 
     "Strong" years are those of dates with a month (full dates, "Juni 2024", day ranges) and of
@@ -472,36 +540,38 @@ def context_year(cands: list[Candidate], lead_chars: int = 300) -> int | None:
     1. the strong years of the whole document;
     2. the strong years in the first `lead_chars` characters (title, dateline);
     3. every explicit year of the document, bare ones ("seit 2019") included.
-    cands (list[Candidate]): from `find_candidates`.
+    readings (list[Reading]): candidates with the dates dateparser read for their explicit-year points.
     lead_chars (int): how much of the text counts as title and dateline.
     RETURNS (int | None): the year, or None when the text does not decide it.
     """
     strong: set[int] = set()
     lead: set[int] = set()
     every: set[int] = set()
-    for c in cands:
-        if c.kind == "relative":
-            continue
-        for p in c.points:
-            if p.year is None:
+    for c, dates in readings:
+        for p, d in zip(c.points, dates):
+            if d is None:
                 continue
-            every.add(p.year)
-            if p.month is not None or c.name_year:
-                strong.add(p.year)
+            every.add(d.year)
+            if p.granularity != "year" or c.name_year:
+                strong.add(d.year)
                 if c.start < lead_chars:
-                    lead.add(p.year)
+                    lead.add(d.year)
     for years in (strong, lead, every):
         if len(years) == 1:
             return next(iter(years))
     return None
 
 
-def _published_year(p: Point, published: date, weekday: int | None) -> int:
-    """Year for a yearless date from the publication date: reports look back, rarely ahead."""
-    month, day = p.month or 1, p.day or 1
-    if weekday is not None and p.day is not None:
+def _published_year(md: date, granularity: str, published: date, weekday: int | None) -> int:
+    """Year for a yearless date from the publication date: reports look back, rarely ahead.
+
+    md (date): month and day as read with the placeholder year (day 1 for a month).
+    """
+    month, day = md.month, md.day
+    if weekday is not None and granularity == "day":
         # "Dienstag, 4. Juni": the weekday names the year when exactly one nearby year fits.
-        fits = [y for y in (published.year - 1, published.year, published.year + 1) if _weekday_of(y, month, day) == weekday]
+        nearby = (published.year - 1, published.year, published.year + 1)
+        fits = [y for y in nearby if _weekday_of(y, month, day) == weekday]
         if len(fits) == 1:
             return fits[0]
     y = published.year
@@ -520,40 +590,58 @@ def _weekday_of(y: int, m: int, d: int) -> int | None:
         return None
 
 
-def _fill_years(c: Candidate, year: int | None, published: date | None) -> tuple[tuple[Point, ...], str]:
-    """Complete the points of `c`; returns the points and where the year came from."""
-    pts = list(c.points)
-    if all(p.year is not None for p in pts):
-        return tuple(pts), "explicit"
-    if len(pts) == 2:
-        a, b = pts
-        if b.year is not None:  # "30. Dezember bis 2. Januar 2024": the start lies a year earlier
-            return (replace(a, year=b.year - (1 if _later(a, b) else 0)), b), "explicit"
-        if a.year is not None:
-            return (a, replace(b, year=a.year + (1 if _later(a, b) else 0))), "explicit"
-    source = "context"
-    if year is None and published is not None:
-        year, source = _published_year(pts[0], published, c.weekday), "published"
-    if year is None:
-        return tuple(pts), "unknown"
-    first = replace(pts[0], year=year)
-    if len(pts) == 1:
-        return (first,), source
-    return (first, replace(pts[1], year=year + (1 if _later(pts[0], pts[1]) else 0))), source
+def _later(a: date, b: date) -> bool:
+    """Whether `a` falls later in the year than `b`: the range between them crosses New Year."""
+    return (a.month, a.day) > (b.month, b.day)
 
 
-def _later(a: Point, b: Point) -> bool:
-    return ((a.month or 0), (a.day or 0)) > ((b.month or 0), (b.day or 0))
+def _complete(
+    c: Candidate, dates: tuple[date | None, ...], year: int | None, published: date | None
+) -> tuple[tuple[date, ...], str] | None:
+    """Read the yearless points of `c` with their completed year.
+
+    dates (tuple): the readings of the explicit-year points, None for the others.
+    year (int | None): the context year (`context_year`).
+    RETURNS (tuple | None): the dates and where their year came from ("explicit", "context",
+        "published"; "unknown" with placeholder-year dates); None when dateparser rejects a point.
+    """
+    pts = c.points
+    if all(p.has_year for p in pts):
+        return tuple(d for d in dates if d is not None), "explicit"
+    # Month and day of the yearless points, to order range ends and to pick a year.
+    md = tuple(d if p.has_year else _read(p, _PLACEHOLDER_YEAR) for p, d in zip(pts, dates))
+    if any(d is None for d in md):
+        return None  # "31. Februar", "30.2.": no year makes it a date
+    known = tuple(d for d in md if d is not None)
+    crosses = int(len(known) == 2 and _later(known[0], known[1]))  # 1: the second end lies in the next year
+    if len(pts) == 2 and (pts[0].has_year or pts[1].has_year):
+        # "30. Dezember bis 2. Januar 2024": the stated year of one end completes the other.
+        source = "explicit"
+        if pts[1].has_year:
+            years = (known[1].year - crosses, known[1].year)
+        else:
+            years = (known[0].year, known[0].year + crosses)
+    else:
+        source = "context"
+        if year is None and published is not None:
+            year, source = _published_year(known[0], pts[0].granularity, published, c.weekday), "published"
+        if year is None:
+            return known, "unknown"
+        years = (year, year + crosses)
+    out = tuple(d if p.has_year else _read(p, y) for p, d, y in zip(pts, dates, years))
+    if any(d is None for d in out):
+        return None  # "29. Februar" in a common year
+    return tuple(d for d in out if d is not None), source
 
 
-def iso(p: Point) -> str:
+def iso(d: date, granularity: str, year_known: bool = True) -> str:
     """'2024-06-04', '2024-06', '2024'; an unknown year is 'XXXX' (ISO 8601-2)."""
-    y = f"{p.year:04d}" if p.year is not None else "XXXX"
-    if p.month is None:
+    y = f"{d.year:04d}" if year_known else "XXXX"
+    if granularity == "year":
         return y
-    if p.day is None:
-        return f"{y}-{p.month:02d}"
-    return f"{y}-{p.month:02d}-{p.day:02d}"
+    if granularity == "month":
+        return f"{y}-{d.month:02d}"
+    return f"{y}-{d.month:02d}-{d.day:02d}"
 
 
 # --- relative arithmetic ------------------------------------------------------------------------
@@ -634,6 +722,7 @@ def parse_published(published: str | None) -> date | None:
         return None
 
 
+
 # --- the whole document -------------------------------------------------------------------------
 def find_dates(text: str, published: str | None = None) -> list[DateFact]:
     """Every time expression in `text`, normalised.
@@ -643,35 +732,49 @@ def find_dates(text: str, published: str | None = None) -> list[DateFact]:
     RETURNS (list[DateFact]): facts in text order.
     """
     pub = parse_published(published)
-    cands = find_candidates(text)
-    year = context_year(cands)
+    readings: list[Reading] = []
+    for c in find_candidates(text):
+        if c.kind == "relative":
+            readings.append((c, ()))
+            continue
+        dates = tuple(_read(p) if p.has_year else None for p in c.points)
+        if any(d is None for p, d in zip(c.points, dates) if p.has_year):
+            continue  # dateparser rejects it ("31. Februar 2024"): no value rather than a guess
+        readings.append((c, dates))
+    year = context_year(readings)
     facts: list[DateFact] = []
-    for c in cands:
+    for c, dates in readings:
         if c.kind == "relative":
             if pub is None:
                 continue  # never guess "gestern" without an anchor
             value, gran = resolve_relative(c.rel or (), pub)
             facts.append(DateFact(c.start, c.end, value, gran, True, "point", {"anchor": "published"}))
             continue
-        pts, source = _fill_years(c, year, pub)
-        extra: dict[str, Any] = {"year_source": source}
-        if c.name_year:
-            extra["event_name_year"] = True
-        if c.kind == "range":
-            a, b = pts
-            if a == b:
-                facts.append(DateFact(c.start, c.end, iso(a), a.granularity, False, "point", extra))
-                continue
-            if a.year is not None and b.year is not None and _later_full(a, b):
-                continue  # "2024 bis 2020" or a reversed range: not a period
-            facts.append(DateFact(c.start, c.end, f"{iso(a)}/{iso(b)}", b.granularity, False, "range", extra))
-        else:
-            facts.append(DateFact(c.start, c.end, iso(pts[0]), pts[0].granularity, False, "point", extra))
+        fact = _absolute_fact(c, dates, year, pub)
+        if fact is not None:
+            facts.append(fact)
     return facts
 
 
-def _later_full(a: Point, b: Point) -> bool:
-    return ((a.year or 0), (a.month or 0), (a.day or 0)) > ((b.year or 0), (b.month or 0), (b.day or 0))
+def _absolute_fact(
+    c: Candidate, dates: tuple[date | None, ...], year: int | None, published: date | None
+) -> DateFact | None:
+    """The fact for an absolute candidate; None when dateparser rejects a point or the range runs backwards."""
+    completed = _complete(c, dates, year, published)
+    if completed is None:
+        return None
+    read, source = completed
+    known = source != "unknown"
+    extra: dict[str, Any] = {"year_source": source}
+    if c.name_year:
+        extra["event_name_year"] = True
+    values = [iso(d, p.granularity, known) for p, d in zip(c.points, read)]
+    granularity = c.points[-1].granularity
+    if c.kind == "range" and values[0] != values[1]:
+        if known and read[0] > read[1]:
+            return None  # "2024 bis 2020" or a reversed range: not a period
+        return DateFact(c.start, c.end, "/".join(values), granularity, False, "range", extra)
+    return DateFact(c.start, c.end, values[0], granularity, False, "point", extra)
 
 
 def resolve_event_days(mentions: list[EventDayMention], facts: list[DateFact]) -> list[tuple[EventDayMention, DateFact | None]]:

@@ -27,7 +27,16 @@ from extractor.german import (
     nominative_adjective,
     noun_gender,
 )
-from extractor.lexicon import common_nouns, event_types, generic_nouns, org_heads, org_suffixes, places
+from extractor.lexicon import (
+    common_nouns,
+    compound_head,
+    event_types,
+    generic_nouns,
+    org_heads,
+    org_suffixes,
+    places,
+    role_nouns,
+)
 
 _OPEN_QUOTES = {"„", "“", '"', "«", "»", "‚", "'"}
 _CLOSE_QUOTES = {"“", "”", '"', "»", "«", "‘", "'"}
@@ -46,6 +55,8 @@ _ORG_ADJECTIVE = re.compile(
 _ROMAN = re.compile(r"^[IVXLC]+$")
 # Heads whose names may continue with common nouns: "Netzwerk Demenz Unterland", "Stiftung Warentest".
 _OPEN_KINDS = frozenset({"network", "association", "culture", "other"})
+# Departments rather than organisations when a role names them: "Leiter des Amtes für …".
+_UNIT_HEADS = frozenset("Amt Abteilung Referat Fachbereich Lehrstuhl Dezernat Stabsstelle Fakultät Institut Fachgebiet Geschäftsstelle Büro".split())
 # Type words before a registered name are descriptors: "der Verein Bürgerenergie Allgäu e.V.".
 _DESCRIPTORS = frozenset("Verein Vereins Firma Unternehmen Unternehmens Betrieb Betriebs Familienunternehmen".split())
 
@@ -180,6 +191,8 @@ class OrgRecognizer(RuleComponent):
             while start > 0 and _ORG_ADJECTIVE.match(doc[start - 1].text):
                 start -= 1
             end = self._complement(doc, tok.i + 1, open_head=found[0].kind in _OPEN_KINDS)
+            if _is_unit_of_role(doc, start, found):
+                continue  # "Leiterin des Amtes für Wirtschaftsförderung": part of the role
             hyphen_prefix = "-" in tok.text and is_acronym(tok.text.split("-")[0])
             if end == tok.i + 1 and start == tok.i and not hyphen_prefix:
                 continue  # a bare head ("das Ministerium", "die Handwerkskammer") names nothing yet
@@ -364,6 +377,14 @@ def _enumeration_follows(doc: Doc, j: int) -> bool:
 
 def _acronym_after(doc: Doc, i: int) -> bool:
     return i + 2 < len(doc) and doc[i].text == "(" and is_acronym(doc[i + 1].text) and doc[i + 2].text == ")"
+
+
+def _is_unit_of_role(doc: Doc, start: int, found) -> bool:  # noqa: ANN001
+    """A bare unit head ('Amt', 'Institut') in the genitive after a role noun is a department."""
+    entry, prefix = found
+    if prefix or entry.head not in _UNIT_HEADS or start < 2 or doc[start - 1].lower_ not in {"des", "der", "im"}:
+        return False
+    return compound_head(doc[start - 2].text, role_nouns()) is not None
 
 
 def _river_or_place(text: str) -> bool:

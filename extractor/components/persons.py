@@ -32,6 +32,23 @@ from extractor.lexicon import common_nouns, first_names, org_heads, places
 _NAME_TOKEN = re.compile(r"^[A-ZÄÖÜ][a-zäöüßéèáàçñ'’]+(?:-[A-ZÄÖÜ][a-zäöüßéèáàçñ'’]+)*$")
 # Words before an organisation that tie a person to it: "Anna Beispiel vom BMAS".
 _AFFILIATION_WORDS = frozenset({"vom", "von", "des", "der", "bei", "beim", "im", "aus", "am", "für", "an"})
+# Offices and the bodies they head (by the end of the organisation's first word or of its name).
+_OFFICE_BODIES: dict[str, tuple[str, ...]] = {
+    "Bürgermeister": ("Stadt", "Gemeinde", "Stadtverwaltung", "Hansestadt", "Markt"),
+    "Oberbürgermeister": ("Stadt", "Stadtverwaltung", "Hansestadt"),
+    "Landrat": ("Kreis", "Landkreis", "Landratsamt"),
+    "Minister": ("ministerium",),
+    "Bundesminister": ("ministerium",),
+    "Staatsminister": ("ministerium",),
+    "Staatssekretär": ("ministerium",),
+    "Ministerialdirektor": ("ministerium",),
+    "Rektor": ("Universität", "Hochschule"),
+    "Kanzler": ("Universität", "Hochschule"),
+    "Dekan": ("Universität", "Hochschule"),
+}
+_PUBLISHER_CUE = re.compile(r"(?:\bwir als|\b[Uu]nser(?:es|er|em|en)?(?:\s+\w+)?)\s*(?:der|des|die|das)?\s*$")
+# Role kinds whose holder works for the organisation the passage is about.
+_NEARBY_KINDS = frozenset({"function", "profession"})
 _MONTHS_AND_DAYS = frozenset(
     "Januar Februar März April Mai Juni Juli August September Oktober November Dezember "
     "Montag Dienstag Mittwoch Donnerstag Freitag Samstag Sonntag".split()
@@ -109,7 +126,10 @@ class PersonRecognizer(RuleComponent):
         for c in clusters:
             _attach_roles_and_orgs(doc, c, roles_by_end, orgs)
         kinds = {sp._.ef_role["role"]: sp._.ef_role.get("kind") for sp in doc.spans.get(ext.ROLES, [])}
+        lemmas = {sp._.ef_role["role"]: sp._.ef_role.get("lemma") for sp in doc.spans.get(ext.ROLES, [])}
         for c in clusters:
+            _affiliation_of_publisher(doc, c)
+            _affiliation_by_office(doc, c, lemmas)
             _affiliation_nearby(doc, c, kinds)
         spans = sorted((Span(doc, s, e, label="PER") for c in clusters for s, e in c.mentions), key=lambda x: x.start)
         doc.spans[self.cfg["spans_key"]] = spans
@@ -271,16 +291,45 @@ def _attach_roles_and_orgs(doc: Doc, c: PersonCluster, roles_by_end: dict[int, S
 
 def _affiliation_from_role(doc: Doc, role: Span, c: PersonCluster) -> None:
     """'IHK-Hauptgeschäftsführer' ties the person to the organisation called IHK in the text."""
-    if c.organisation is not None:
-        return
-    head = doc[role._.ef_role["head"]].text
-    prefix = head.split("-", 1)[0] if "-" in head else None
-    if not prefix:
+    prefix = role._.ef_role.get("org_prefix")
+    if c.organisation is not None or not prefix:
         return
     for cluster in doc._.ef_orgs or []:
         if prefix in {cluster["acronym"], cluster["name"]}:
             c.organisation = cluster["name"]
             return
+
+
+def _affiliation_by_office(doc: Doc, c: PersonCluster, lemmas: dict[str, str]) -> None:
+    """An office names its body: a mayor heads the 'Stadt X', a minister the ministry in the text.
+
+    Used only when exactly one organisation of that kind is named in the document.
+    """
+    if c.organisation is not None:
+        return
+    for role in c.roles:
+        heads = _OFFICE_BODIES.get(lemmas.get(role, ""), ())
+        if not heads:
+            continue
+        bodies = {o["name"] for o in doc._.ef_orgs or [] if o["name"].split(" ")[0].endswith(heads) or o["name"].endswith(heads)}
+        if len(bodies) == 1:
+            c.organisation = bodies.pop()
+            return
+
+
+def _affiliation_of_publisher(doc: Doc, c: PersonCluster) -> None:
+    """'unsere Kassiererin' works for the publisher: the organisation written as 'wir als X' or 'unser Verein X'."""
+    if c.organisation is not None:
+        return
+    s, _ = min(c.mentions)
+    if not any(t.lower_.startswith("unser") for t in doc[max(0, s - 4) : s]):
+        return
+    for o in doc._.ef_orgs or []:
+        for start, _ in o["mentions"]:
+            before = doc.text[max(0, start - 40) : start]
+            if _PUBLISHER_CUE.search(before):
+                c.organisation = o["name"]
+                return
 
 
 def _affiliation_nearby(doc: Doc, c: PersonCluster, role_kinds: dict[str, str]) -> None:
@@ -292,7 +341,7 @@ def _affiliation_nearby(doc: Doc, c: PersonCluster, role_kinds: dict[str, str]) 
     """
     if c.organisation is not None or not c.roles or not doc.has_annotation("SENT_START"):
         return
-    if not any(role_kinds.get(r) == "function" for r in c.roles):
+    if not any(role_kinds.get(r) in _NEARBY_KINDS for r in c.roles):
         return
     s, _ = min(c.mentions)
     sent = doc[s].sent
@@ -323,7 +372,16 @@ def _affiliation_after(doc: Doc, i: int, c: PersonCluster, orgs: dict[int, str])
 
 
 def _add_role(c: PersonCluster, role: Span) -> None:
-    value = role._.ef_role["role"]
+    info = role._.ef_role
+    value = info["role"]
+    if info.get("participle") and info.get("complement") is None:
+        # "Inklusionsbeauftragte Yasemin …": adjectival nouns take the person's gender.
+        gender = first_names().get(c.name.split()[0].split("-")[0])
+        head = value.rsplit(" ", 1)[-1]
+        stem = head[:-1] if head.endswith("r") else head
+        if gender in {"f", "m"}:
+            new_head = stem if gender == "f" else stem + "r"
+            value = value[: len(value) - len(head)] + new_head
     if value not in c.roles:
         c.roles.append(value)
 

@@ -14,7 +14,7 @@ from spacy.tokens import Doc, Span, Token
 
 from extractor import extensions as ext
 from extractor.components.base import RuleComponent
-from extractor.german import ARTICLES, ROLE_MODIFIERS, is_capitalised
+from extractor.german import ARTICLES, ROLE_MODIFIERS, is_acronym, is_capitalised
 from extractor.lexicon import read_lexicon
 
 # Heads that need their genitive complement to say what the role is: "Leiter der Abteilung X".
@@ -33,6 +33,7 @@ class RoleMatch:
     role: str  # nominative singular of the head noun as the text genders it
     lemma: str  # lexicon lemma (masculine base form)
     gender: str  # "m", "f" or "u"
+    participle: bool = False  # adjectival noun: "Vorsitzender"/"Vorsitzende"
 
 
 _FEMININE_DETERMINERS = frozenset("die eine unsere ihre seine diese".split())
@@ -74,7 +75,7 @@ class RoleLexicon:
                 return RoleMatch(role=stem, lemma=lemma, gender=gender)
             base = stem[:-1] if stem.endswith("r") else stem  # "Vorsitzende"
             gender = _participle_gender(text, (prev or "").lower())
-            return RoleMatch(role=base if gender == "f" else base + "r", lemma=lemma, gender=gender)
+            return RoleMatch(role=base if gender == "f" else base + "r", lemma=lemma, gender=gender, participle=True)
         return None
 
     def _lookup(self, stem: str) -> tuple[str, str, bool] | None:
@@ -121,23 +122,33 @@ def _stems(text: str) -> list[tuple[str, bool]]:
 
 
 def _modifier_form(token: Token, gender: str) -> str | None:
-    """'stellvertretenden' -> 'stellvertretender' (m) / 'stellvertretende' (f); None if no modifier."""
+    """'stellvertretenden' -> 'stellvertretender' (m) / 'stellvertretende' (f); None if no modifier.
+
+    The written capital stays: 'Parlamentarischen Staatssekretär' -> 'Parlamentarischer …'.
+    """
     low = token.text.lower()
     for stem in ROLE_MODIFIERS:
         if low.startswith(stem) and low[len(stem):] in {"er", "e", "en", "em", "es", ""}:
-            return stem + ("e" if gender == "f" else "er")
+            form = stem + ("e" if gender == "f" else "er")
+            return form[0].upper() + form[1:] if token.text[0].isupper() else form
     return None
 
 
-def _complement_end(doc: Doc, i: int) -> int:
-    """End token index of a genitive complement starting at doc[i] ('der Abteilung X, Y und Z')."""
-    if i >= len(doc) or doc[i].lower_ not in {"der", "des", "für"}:
+def _complement_end(doc: Doc, i: int, org_starts: set[int]) -> int:
+    """End token index of a complement starting at doc[i] ('der Abteilung X, Y und Z').
+
+    The complement names a unit or a field ('des Amtes für Wirtschaftsförderung', 'für Forschung',
+    'im Arbeitgeber-Service'); it stops before an organisation, which is an affiliation instead.
+    """
+    if i >= len(doc) or doc[i].lower_ not in {"der", "des", "für", "im"} or i in org_starts or i + 1 in org_starts:
         return i
     j = i + 1
     end = i
     while j < len(doc):
         tok = doc[j]
         if tok.is_sent_start and j > i + 1:
+            break
+        if j in org_starts or (j + 1 in org_starts and tok.lower_ in {"der", "des", "im", "vom", "von"}):
             break
         if is_capitalised(tok.text) or tok.text.endswith("-") or tok.text.isupper():
             end = j + 1
@@ -185,14 +196,17 @@ class RoleTagger(RuleComponent):
                     role = f"{mod} {role}"
             end = tok.i + 1
             complement = None
-            # A unit named after "Leiter" is part of the role ("Leiterin des Amtes für …"); after
-            # other heads an organisation is an affiliation ("Präsidentin der Handwerkskammer").
-            org_follows = end in org_starts or (end + 1) in org_starts
-            if match.lemma in GENERIC_HEADS and (match.lemma == "Leiter" or not org_follows):
-                c_end = _complement_end(doc, end)
+            if match.lemma in GENERIC_HEADS:
+                c_end = _complement_end(doc, end, org_starts)
                 if c_end > end + 1:
                     complement = doc[end:c_end].text
                     end = c_end
+            # "IHK-Hauptgeschäftsführerin": the acronym names the organisation, the rest the role.
+            org_prefix = None
+            head_text = role.split(" ")[-1]
+            if "-" in head_text and is_acronym(head_text.split("-", 1)[0]):
+                org_prefix, rest = head_text.split("-", 1)
+                role = role[: len(role) - len(head_text)] + rest[:1].upper() + rest[1:]
             span = Span(doc, start, end, label="ROLE")
             span._.ef_role = {
                 "role": role if complement is None else f"{role} {complement}",
@@ -201,6 +215,8 @@ class RoleTagger(RuleComponent):
                 "complement": complement,
                 "head": tok.i,
                 "kind": self.lexicon.kinds.get(match.lemma, "function"),
+                "org_prefix": org_prefix,
+                "participle": match.participle,
             }
             spans.append(span)
         doc.spans[self.cfg["spans_key"]] = spans

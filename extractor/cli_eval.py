@@ -1,0 +1,129 @@
+"""CLI commands for gold files and evaluation, registered by `extractor/cli.py`:
+
+    app.add_typer(corpus_app, name="corpus")        # eventfacts corpus check | import
+    app.command("evaluate")(evaluate_command)       # eventfacts evaluate
+
+Results go to stdout; problems, warnings and summaries to stderr.
+"""
+
+from __future__ import annotations
+
+import json
+from enum import Enum
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+
+err = Console(stderr=True, highlight=False)
+
+corpus_app = typer.Typer(help="Check gold annotation files and import them from annotation tools.", no_args_is_help=True)
+
+
+class ImportFormat(str, Enum):
+    prodigy = "prodigy"
+    doccano = "doccano"
+    labelstudio = "labelstudio"
+
+
+@corpus_app.command("check")
+def check_command(
+    paths: list[Path] = typer.Argument(..., help="Gold JSONL files, e.g. corpus/annotated/*.jsonl."),
+) -> None:
+    """Validate gold files: JSON, keys, offsets, token boundaries, labels, relations, facts and their
+    agreement with the spans. Each problem is printed as FILE:LINE: [ID] message; exit 1 if any."""
+    from extractor.gold import check_file, gold_tokenizer
+
+    nlp = gold_tokenizer()
+    total_lines = total_problems = 0
+    for path in paths:
+        lines, problems = check_file(path, nlp)
+        total_lines += lines
+        total_problems += len(problems)
+        for problem in problems:
+            typer.echo(str(problem), err=True)
+    err.print(f"{len(paths)} file(s), {total_lines} line(s), {total_problems} problem(s)")
+    if total_problems:
+        raise typer.Exit(1)
+
+
+@corpus_app.command("import")
+def import_command(
+    source: Path = typer.Argument(..., exists=True, dir_okay=False, help="The annotation tool export."),
+    fmt: ImportFormat = typer.Option(..., "--from", help="Format of the export."),
+    output: Path = typer.Option(..., "-o", "--output", help="Gold JSONL file to write."),
+) -> None:
+    """Convert a Prodigy, doccano or Label Studio export into spans-only gold lines (`meta.facts` false),
+    then check them; exit 1 if the converted lines have problems (the file is written anyway)."""
+    from extractor.gold import GoldProblem, check_record, gold_tokenizer, read_annotations
+
+    try:
+        records = read_annotations(source, fmt.value)
+    except ValueError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from exc
+    with output.open("w", encoding="utf-8") as handle:
+        for record in records:
+            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+    nlp = gold_tokenizer()
+    problems = [
+        GoldProblem(str(output), number, record["id"], message)
+        for number, record in enumerate(records, start=1)
+        for message in check_record(record, nlp)
+    ]
+    for problem in problems:
+        typer.echo(str(problem), err=True)
+    err.print(f"{len(records)} document(s) written to {output}, {len(problems)} problem(s)")
+    if problems:
+        raise typer.Exit(1)
+
+
+def evaluate_command(
+    gold: Path = typer.Argument(..., exists=True, dir_okay=False, help="Gold JSONL file (corpus/annotated/test.jsonl)."),
+    pred: Optional[Path] = typer.Option(
+        None, "--pred", exists=True, dir_okay=False, help="JSONL of EventReports to score (matched by doc_id) instead of running the pipeline."
+    ),
+    model: str = typer.Option("auto", "--model", "-m", help="spaCy pipeline to run when --pred is not given ('auto', 'default', a package or directory)."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object with every figure instead of Markdown tables."),
+    errors: bool = typer.Option(False, "--errors", help="Also list every miss and spurious fact with its document and sentence."),
+    compare: Optional[Path] = typer.Option(
+        None, "--compare", exists=True, dir_okay=False, help="A previous --json output: show the F1 change per field."
+    ),
+) -> None:
+    """Score the pipeline (or --pred records) against gold: span P/R/F1 per label in the SemEval-2013
+    strict/exact/partial/type schemes, and record-level P/R/F1 per field."""
+    from extractor.errors import ModelLoadError
+    from extractor.evaluate import compare_results, render_comparison, render_errors, render_markdown, run_evaluation
+    from extractor.gold import GoldFormatError
+
+    try:
+        result = run_evaluation(gold, pred_path=pred, model=model, with_errors=errors)
+    except GoldFormatError as exc:
+        for problem in exc.problems:
+            typer.echo(str(problem), err=True)
+        raise typer.Exit(2) from exc
+    except ModelLoadError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from exc
+    for warning in result.warnings:
+        err.print(f"[yellow]warning:[/yellow] {warning}")
+    figures = result.to_dict(with_errors=errors)
+    deltas = None
+    if compare is not None:
+        try:
+            baseline = json.loads(compare.read_text(encoding="utf-8"))
+        except json.JSONDecodeError as exc:
+            err.print(f"[red]error:[/red] {compare}: not a JSON evaluation output: {exc}")
+            raise typer.Exit(2) from exc
+        deltas = compare_results(figures, baseline)
+    if as_json:
+        if deltas is not None:
+            figures["comparison"] = [{"field": d.name, "baseline": d.baseline, "current": d.current, "delta": d.delta} for d in deltas]
+        typer.echo(json.dumps(figures, ensure_ascii=False, indent=2))
+        return
+    typer.echo(render_markdown(figures))
+    if deltas is not None:
+        typer.echo(render_comparison(deltas))
+    if errors:
+        typer.echo(render_errors(figures["errors"]))

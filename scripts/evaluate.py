@@ -1,0 +1,20 @@
+"""Evaluate the pipeline against gold: `python scripts/evaluate.py GOLD.jsonl [--pred P] [--json] [--errors] [--compare B]`.
+
+The same command as `eventfacts evaluate`; the logic lives in extractor/evaluate.py and
+extractor/cli_eval.py, this wrapper only makes the repository importable.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import typer  # noqa: E402
+
+from extractor.cli_eval import evaluate_command  # noqa: E402
+
+if __name__ == "__main__":
+    typer.run(evaluate_command)
