@@ -47,6 +47,17 @@ _HOSTING_VERB = re.compile(r"\b(?:eingeladen|ausgerichtet|veranstaltet|organisie
 _CO_HOST = re.compile(r"\b(?:gemeinsam mit|zusammen mit|in Kooperation mit|in Zusammenarbeit mit|und)\s+(?:der|dem|den|des)?\s*$")
 
 
+def _staff_of_host(doc: Doc, organisers: list[str]) -> None:
+    """People holding a staff function ("Referatsleiter", "Hauptgeschäftsführer") whom the text
+    ties to no organisation work for the host, when the report names exactly one host."""
+    if len(organisers) != 1:
+        return
+    kinds = {sp._.ef_role["role"]: sp._.ef_role.get("kind") for sp in doc.spans.get(ext.ROLES, [])}
+    for person in doc._.ef_persons or []:
+        if person["organisation"] is None and any(kinds.get(r) == "function" for r in person["roles"]):
+            person["organisation"] = organisers[0]
+
+
 def is_host(before: str, after: str, *, in_lead: bool) -> bool:
     """Does the sentence around an organisation mention make it the host?
 
@@ -133,6 +144,7 @@ class EventFramer(RuleComponent):
             "organisers": self._organisers(doc),
         }
         doc._.ef_event = frame
+        _staff_of_host(doc, frame["organisers"])
         doc.spans[self.cfg["spans_key"]] = spans
         self._resolve_event_days(doc, start)
         return doc

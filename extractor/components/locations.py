@@ -14,7 +14,7 @@ from spacy.tokens import Doc, Span
 from extractor import extensions as ext
 from extractor.components.base import RuleComponent
 from extractor.german import PLACE_PREPOSITIONS
-from extractor.lexicon import places
+from extractor.lexicon import ambiguous_first_names, first_names, places
 
 _MAX_WORDS = 4
 
@@ -85,6 +85,8 @@ class LocationRecognizer(RuleComponent):
             entry = lookup_place(doc[i : i + n].text)
             if entry is None:
                 continue
+            if i > 0 and doc[i - 1].text in first_names() and doc[i - 1].text not in ambiguous_first_names():
+                return None  # "Jana Roth", "Lena Essen": a surname after a first name
             if entry.ambiguous and not _place_context(doc, i):
                 return None
             # "Berliner Straße", "Hamburger Hafen" are not forms in the gazetteer; but a place

@@ -29,7 +29,8 @@ from extractor.german import (
 )
 from extractor.lexicon import common_nouns, first_names, org_heads, places
 
-_NAME_TOKEN = re.compile(r"^[A-ZÄÖÜ][a-zäöüßéèáàçñ'’]+(?:-[A-ZÄÖÜ][a-zäöüßéèáàçñ'’]+)*$")
+# "Fuchs", "Müller-Lüdenscheidt", "Aydın", "O'Neill": an upper-case letter, then lower-case letters.
+_NAME_TOKEN = re.compile(r"^[^\W\d_][^\W\d_'’]*(?:['’][^\W\d_]+)?(?:-[^\W\d_][^\W\d_'’]*)*$")
 # Words before an organisation that tie a person to it: "Anna Beispiel vom BMAS".
 _AFFILIATION_WORDS = frozenset({"vom", "von", "des", "der", "bei", "beim", "im", "aus", "am", "für", "an"})
 # Offices and the bodies they head (by the end of the organisation's first word or of its name).
@@ -37,12 +38,11 @@ _OFFICE_BODIES: dict[str, tuple[str, ...]] = {
     "Bürgermeister": ("Stadt", "Gemeinde", "Stadtverwaltung", "Hansestadt", "Markt"),
     "Oberbürgermeister": ("Stadt", "Stadtverwaltung", "Hansestadt"),
     "Landrat": ("Kreis", "Landkreis", "Landratsamt"),
-    "Minister": ("ministerium",),
-    "Bundesminister": ("ministerium",),
-    "Staatsminister": ("ministerium",),
+    "minister": ("ministerium",),
     "Staatssekretär": ("ministerium",),
     "Ministerialdirektor": ("ministerium",),
     "Rektor": ("Universität", "Hochschule"),
+    "Präsident": ("Universität", "Hochschule", "Kammer", "Verband"),
     "Kanzler": ("Universität", "Hochschule"),
     "Dekan": ("Universität", "Hochschule"),
 }
@@ -71,7 +71,9 @@ class PersonCluster:
 
 def is_name_token(text: str) -> bool:
     """'Fuchs', 'Müller-Lüdenscheidt', "O'Neill"; not 'BMAS', 'und', 'Mai'."""
-    return bool(_NAME_TOKEN.match(text)) and text not in _MONTHS_AND_DAYS
+    parts = text.split("-")
+    shaped = all(p[:1].isupper() and p[1:].replace("'", "").replace("’", "").islower() for p in parts if p)
+    return shaped and bool(_NAME_TOKEN.match(text)) and text not in _MONTHS_AND_DAYS
 
 
 def _is_first_name(text: str) -> bool:
@@ -266,10 +268,7 @@ def _attach_roles_and_orgs(doc: Doc, c: PersonCluster, roles_by_end: dict[int, S
             k -= 1
         role = roles_by_end.get(k)
         if role is None and k > 0 and doc[k - 1].text == ",":
-            # "Die Leiterin des Amtes für Wirtschaftsförderung, Dr. Katrin Albers, stellte …"
-            fronted = roles_by_end.get(k - 1)
-            if fronted is not None and (fronted.start == 0 or doc[fronted.start - 1].lower_ in DETERMINERS or doc[fronted.start - 1].is_sent_start):
-                role = fronted
+            role = _fronted_role(doc, k - 1, roles_by_end)
         if role is not None:
             _add_role(c, role)
             _affiliation_from_role(doc, role, c)
@@ -287,6 +286,31 @@ def _attach_roles_and_orgs(doc: Doc, c: PersonCluster, roles_by_end: dict[int, S
         if e + 1 < len(doc) and doc[e].text == "(" and (e + 1) in orgs:
             c.organisation = c.organisation or orgs[e + 1]
         _affiliation_after(doc, e, c, orgs)
+
+
+def _fronted_role(doc: Doc, comma: int, roles_by_end: dict[int, Span]) -> Span | None:
+    """The role of 'Die Leiterin des Amtes für X, Dr. Katrin Albers' or of 'dem Parlamentarischen
+    Staatssekretär im Bundesministerium für Y (BMWK), Jörg Lindemann': a role that opens the
+    phrase, optionally followed by where it belongs, then a comma and the name."""
+    places = {i for key in (ext.ORGS, ext.LOCATIONS) for sp in doc.spans.get(key, []) for i in range(sp.start, sp.end)}
+    j = comma
+    # Step back over "(BMWK)" and over the organisation or place the role belongs to.
+    if j >= 3 and doc[j - 1].text == ")" and doc[j - 3].text == "(":
+        j -= 3
+    if j > 0 and (j - 1) in places:
+        while j > 0 and (j - 1) in places:
+            j -= 1
+        if j > 0 and doc[j - 1].lower_ in _AFFILIATION_WORDS:
+            j -= 1
+        while j > 0 and doc[j - 1].lower_ in ARTICLES:
+            j -= 1
+    role = roles_by_end.get(j)
+    if role is None:
+        return None
+    before = doc[role.start - 1] if role.start > 0 else None
+    if before is None or before.is_sent_start or before.lower_ in DETERMINERS or before.lower_ in PREPOSITIONS:
+        return role
+    return role if role.start > 0 and doc[role.start].is_sent_start else None
 
 
 def _affiliation_from_role(doc: Doc, role: Span, c: PersonCluster) -> None:
@@ -308,7 +332,8 @@ def _affiliation_by_office(doc: Doc, c: PersonCluster, lemmas: dict[str, str]) -
     if c.organisation is not None:
         return
     for role in c.roles:
-        heads = _OFFICE_BODIES.get(lemmas.get(role, ""), ())
+        lemma = lemmas.get(role) or ""
+        heads = next((b for office, b in _OFFICE_BODIES.items() if lemma.endswith(office) or lemma.endswith(office.lower())), ())
         if not heads:
             continue
         bodies = {o["name"] for o in doc._.ef_orgs or [] if o["name"].split(" ")[0].endswith(heads) or o["name"].endswith(heads)}

@@ -14,8 +14,8 @@ from spacy.tokens import Doc, Span, Token
 
 from extractor import extensions as ext
 from extractor.components.base import RuleComponent
-from extractor.german import ARTICLES, ROLE_MODIFIERS, is_acronym, is_capitalised
-from extractor.lexicon import read_lexicon
+from extractor.german import ACADEMIC_TITLES, ARTICLES, HONORIFICS, ROLE_MODIFIERS, is_acronym, is_capitalised
+from extractor.lexicon import first_names, read_lexicon
 
 # Heads that need their genitive complement to say what the role is: "Leiter der Abteilung X".
 # Specific roles ("Geschäftsführerin der XY GmbH") take an affiliation instead.
@@ -150,6 +150,8 @@ def _complement_end(doc: Doc, i: int, org_starts: set[int]) -> int:
             break
         if j in org_starts or (j + 1 in org_starts and tok.lower_ in {"der", "des", "im", "vom", "von"}):
             break
+        if tok.text in ACADEMIC_TITLES or tok.text in HONORIFICS or tok.text in first_names():
+            break  # "Vizepräsidentin für Forschung Prof. Dr. Hanna …": the name begins
         if is_capitalised(tok.text) or tok.text.endswith("-") or tok.text.isupper():
             end = j + 1
         elif tok.lower_ in _CONNECTORS:
