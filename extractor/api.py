@@ -67,7 +67,8 @@ class Extractor:
         'default', an installed spaCy package name, or a pipeline directory.
     """
 
-    def __init__(self, model: str = "auto", *, nlp: Language | None = None) -> None:
+    def __init__(self, model: str = "auto", *, nlp: Language | None = None, max_part_chars: int = MAX_PART_CHARS) -> None:
+        self.max_part_chars = max_part_chars
         if nlp is not None:
             self.nlp = nlp
             self.info = PipelineInfo(model, "given", "a Language object was passed", "ner" in nlp.pipe_names, tuple(nlp.pipe_names))
@@ -137,7 +138,7 @@ class Extractor:
             rec = _as_record(raw)
             if rec.id is None:
                 rec = rec.model_copy(update={"id": stable_id(rec.text)})
-            parts = split_text(rec.text)
+            parts = split_text(rec.text, self.max_part_chars)
             for offset, part in parts:
                 doc = self.nlp.make_doc(part)
                 doc._.ef_published = rec.published

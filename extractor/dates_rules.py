@@ -292,6 +292,7 @@ def _read(p: Point, year: int | None = None) -> date | None:
 
 # --- small helpers ----------------------------------------------------------------------------
 def _point(text: str, granularity: str, has_year: bool, day: str | None = None) -> Point:
+    """A `Point` whose text is what dateparser reads: known respellings applied, whitespace collapsed."""
     for wrong, right in _SPELLINGS.items():
         text = text.replace(wrong, right)
     return Point(" ".join(text.split()), granularity, has_year, int(day) if day else None)
@@ -590,47 +591,52 @@ def _weekday_of(y: int, m: int, d: int) -> int | None:
         return None
 
 
-def _later(a: date, b: date) -> bool:
-    """Whether `a` falls later in the year than `b`: the range between them crosses New Year."""
-    return (a.month, a.day) > (b.month, b.day)
-
-
 def _complete(
     c: Candidate, dates: tuple[date | None, ...], year: int | None, published: date | None
 ) -> tuple[tuple[date, ...], str] | None:
-    """Read the yearless points of `c` with their completed year.
+    """Read the yearless points of `c` with their year completed.
 
     dates (tuple): the readings of the explicit-year points, None for the others.
     year (int | None): the context year (`context_year`).
+    published (date | None): the publication date, the fallback for the year.
     RETURNS (tuple | None): the dates and where their year came from ("explicit", "context",
         "published"; "unknown" with placeholder-year dates); None when dateparser rejects a point.
     """
     pts = c.points
+    a, b = dates[0], dates[-1]
     if all(p.has_year for p in pts):
-        return tuple(d for d in dates if d is not None), "explicit"
-    # Month and day of the yearless points, to order range ends and to pick a year.
-    md = tuple(d if p.has_year else _read(p, _PLACEHOLDER_YEAR) for p, d in zip(pts, dates))
-    if any(d is None for d in md):
-        return None  # "31. Februar", "30.2.": no year makes it a date
-    known = tuple(d for d in md if d is not None)
-    crosses = int(len(known) == 2 and _later(known[0], known[1]))  # 1: the second end lies in the next year
-    if len(pts) == 2 and (pts[0].has_year or pts[1].has_year):
-        # "30. Dezember bis 2. Januar 2024": the stated year of one end completes the other.
-        source = "explicit"
-        if pts[1].has_year:
-            years = (known[1].year - crosses, known[1].year)
-        else:
-            years = (known[0].year, known[0].year + crosses)
+        out, source = dates, "explicit"
+    elif len(pts) == 2 and b is not None:
+        # "30. Dezember bis 2. Januar 2024": the end's year completes the start, a year earlier
+        # when the range crosses New Year.
+        a = _read(pts[0], b.year)
+        if a is not None and a > b:
+            a = _read(pts[0], b.year - 1)
+        out, source = (a, b), "explicit"
+    elif len(pts) == 2 and a is not None:
+        b = _read(pts[1], a.year)
+        if b is not None and a > b:
+            b = _read(pts[1], a.year + 1)
+        out, source = (a, b), "explicit"
+    elif year is None and published is None:
+        # Nothing fixes the year: read month and day with a placeholder year, written "XXXX".
+        out, source = tuple(_read(p, _PLACEHOLDER_YEAR) for p in pts), "unknown"
     else:
         source = "context"
-        if year is None and published is not None:
-            year, source = _published_year(known[0], pts[0].granularity, published, c.weekday), "published"
         if year is None:
-            return known, "unknown"
-        years = (year, year + crosses)
-    out = tuple(d if p.has_year else _read(p, y) for p, d, y in zip(pts, dates, years))
+            first = _read(pts[0], _PLACEHOLDER_YEAR)  # month and day pick the year
+            if first is None or published is None:
+                return None  # "31. Februar", "30.2.": no year makes it a date
+            year, source = _published_year(first, pts[0].granularity, published, c.weekday), "published"
+        a = _read(pts[0], year)
+        out = (a,)
+        if len(pts) == 2:
+            b = _read(pts[1], year)
+            if a is not None and b is not None and a > b:
+                b = _read(pts[1], year + 1)  # "30. Dezember bis 2. Januar": into the next year
+            out = (a, b)
     if any(d is None for d in out):
-        return None  # "29. Februar" in a common year
+        return None  # dateparser rejects a point: "31. April", "29. Februar" in a common year
     return tuple(d for d in out if d is not None), source
 
 

@@ -2,14 +2,14 @@
 
 Two levels:
 
-- **Span level**, per label, with the four schemes of SemEval-2013 task 9.1 as `nervaluate` defines
-  them: `strict` (same boundaries and label), `exact` (same boundaries, any label), `partial`
-  (overlap counts half) and `type` (overlap with the same label). Predicted spans come from the
-  report's mentions (PER/ORG/LOC/QUANTITY/DATE) plus every word-bounded occurrence of `event.name`
-  (EVENT). ROLE is not scored: the record keeps no role offsets. Predicted spans are flattened like
-  the gold (a span inside a longer predicted span is dropped: the year in "Praxiswerkstatt 2024").
-  One deviation from nervaluate: a spurious span counts against its own label only (nervaluate adds
-  it to every label), so the per-label counts sum to the micro counts.
+- **Span level**, per label, with the four schemes of SemEval-2013 task 9.1 as `nervaluate` (>= 1.0)
+  defines them: `strict` (same boundaries and label), `exact` (same boundaries, any label), `partial`
+  (an overlap counts half) and `type` (an overlap with the same label), each matching predictions to
+  gold spans one-to-one. Predicted spans come from the report's mentions (PER/ORG/LOC/QUANTITY/DATE)
+  plus every word-bounded occurrence of `event.name` (EVENT). ROLE is not scored: the record keeps no
+  role offsets. Predicted spans are flattened like the gold (a span inside a longer predicted span is
+  dropped: the year in "Praxiswerkstatt 2024"). "micro" is nervaluate's overall evaluation of all
+  labels together, "macro" the mean of the per-label figures.
 - **Record level**, per field, one-to-one: keys are compared as multisets, which is greedy matching on
   exact keys (whitespace collapsed, case kept). Two gold "Berlin" and one predicted give tp 1, fn 1.
   Event slots are single values; a wrong value is one fp and one fn.
@@ -102,89 +102,126 @@ def _overlap(a: Span, b: Span) -> bool:
     return a[0] < b[1] and b[0] < a[1]
 
 
-def _count(table: dict[str, dict[str, SpanCounts]], label: str, **outcome: str) -> None:
-    per_label = table.setdefault(label, {s: SpanCounts() for s in SCHEMES})
-    for scheme, kind in outcome.items():
-        counts = per_label[scheme]
-        setattr(counts, kind, getattr(counts, kind) + 1)
-
-
 @dataclass
 class SpanOutcome:
-    """What happened to one span of one document, for the error listing."""
+    """What happened to one span of one document under the strict scheme, for the error listing."""
 
-    kind: str  # "missed" | "spurious" | "incorrect" | "partial"
+    kind: str  # "missed" | "spurious" | "incorrect"
     label: str
     start: int
     end: int
-    other: Span | None = None  # the gold span a prediction overlapped
+    other: Span | None = None  # the gold span an incorrect prediction overlapped
 
 
-def compare_spans(gold: list[Span], pred: list[Span]) -> tuple[dict[str, dict[str, SpanCounts]], list[SpanOutcome]]:
-    """Compare one document's spans with the SemEval-2013 9.1 scenarios (nervaluate's algorithm).
+def _scheme_counts(scheme: str, gold: list[Span], pred: list[Span]) -> tuple[SpanCounts, list[SpanOutcome]]:
+    """One scheme of nervaluate (>= 1.0) on one document: one-to-one, predictions in order.
 
-    Each prediction is checked in order: an exact (start, end, label) match is correct everywhere;
-    else the first gold span with the same boundaries and another label (exact, partial correct;
-    strict, type incorrect) or the first overlapping gold span (partial; type correct when the labels
-    agree) decides; with no overlap the prediction is spurious. Gold spans no prediction touched are
-    missed. Counts go to the gold label, spurious ones to the predicted label.
-
-    gold (list[Span]): (start, end, label) gold spans.
-    pred (list[Span]): (start, end, label) predicted spans.
-    RETURNS (tuple): label -> scheme -> SpanCounts, and the non-correct outcomes.
+    Each prediction takes the first unmatched gold span that fits, in gold order; a gold span is used
+    at most once. strict: same (start, end, label) is correct, else the first overlap is incorrect.
+    exact: same boundaries is correct, else the first overlap is incorrect. partial: same boundaries is
+    correct, else the first overlap is partial. type: of the overlaps with the same label the one
+    with the closest boundaries is correct, else the first overlap is incorrect. A prediction without
+    an overlap is spurious; unmatched gold spans are missed.
     """
-    table: dict[str, dict[str, SpanCounts]] = {}
+    counts = SpanCounts()
     outcomes: list[SpanOutcome] = []
-    gold_set = set(gold)
-    touched: set[Span] = set()
+    used: set[int] = set()
     for p in pred:
-        if p in gold_set:
-            touched.add(p)
-            _count(table, p[2], strict="correct", exact="correct", partial="correct", type="correct")
-            continue
-        for g in gold:
-            if g[0] == p[0] and g[1] == p[1]:  # Scenario IV: same boundaries, other label
-                touched.add(g)
-                _count(table, g[2], strict="incorrect", exact="correct", partial="correct", type="incorrect")
-                outcomes.append(SpanOutcome("incorrect", p[2], p[0], p[1], g))
+        hit: int | None = None
+        fallback: int | None = None
+        best = -1
+        for i, g in enumerate(gold):
+            if i in used or not _overlap(g, p):
+                continue
+            same_bounds = g[0] == p[0] and g[1] == p[1]
+            if scheme == "type":
+                distance = abs(g[0] - p[0]) + abs(g[1] - p[1])
+                if g[2] == p[2] and (hit is None or distance < best):
+                    hit, best = i, distance
+            elif same_bounds and (scheme != "strict" or g[2] == p[2]):
+                hit = i
                 break
-            if _overlap(g, p):
-                touched.add(g)
-                same = g[2] == p[2]  # Scenario V (same label) or VI (other label)
-                _count(table, g[2], strict="incorrect", exact="incorrect", partial="partial",
-                       type="correct" if same else "incorrect")
-                outcomes.append(SpanOutcome("partial", p[2], p[0], p[1], g))
-                break
-        else:  # Scenario II
-            _count(table, p[2], strict="spurious", exact="spurious", partial="spurious", type="spurious")
+            if fallback is None and (scheme != "type" or g[2] != p[2]):
+                fallback = i
+        if hit is not None:
+            used.add(hit)
+            counts.correct += 1
+        elif fallback is not None:
+            used.add(fallback)
+            if scheme == "partial":
+                counts.partial += 1
+            else:
+                counts.incorrect += 1
+                outcomes.append(SpanOutcome("incorrect", p[2], p[0], p[1], gold[fallback]))
+        else:
+            counts.spurious += 1
             outcomes.append(SpanOutcome("spurious", p[2], p[0], p[1]))
-    for g in gold:  # Scenario III
-        if g not in touched:
-            _count(table, g[2], strict="missed", exact="missed", partial="missed", type="missed")
+    for i, g in enumerate(gold):
+        if i not in used:
+            counts.missed += 1
             outcomes.append(SpanOutcome("missed", g[2], g[0], g[1]))
-    return table, outcomes
+    return counts, outcomes
 
 
-def summarise_spans(table: dict[str, dict[str, SpanCounts]]) -> dict[str, Any]:
-    """Per-label, micro and macro figures for every scheme.
+@dataclass
+class SpanComparison:
+    """Span counts of one or more documents: all labels together and per label, for every scheme."""
 
-    table (dict): label -> scheme -> SpanCounts, summed over documents.
+    overall: dict[str, SpanCounts] = field(default_factory=lambda: {s: SpanCounts() for s in SCHEMES})
+    labels: dict[str, dict[str, SpanCounts]] = field(default_factory=dict)
+
+    def add(self, other: SpanComparison) -> None:
+        for scheme in SCHEMES:
+            self.overall[scheme].add(other.overall[scheme])
+        for label, schemes in other.labels.items():
+            mine = self.labels.setdefault(label, {s: SpanCounts() for s in SCHEMES})
+            for scheme in SCHEMES:
+                mine[scheme].add(schemes[scheme])
+
+
+def compare_spans(gold: list[Span], pred: list[Span]) -> tuple[SpanComparison, list[SpanOutcome]]:
+    """Compare one document's spans in the four SemEval-2013 9.1 schemes, as nervaluate (>= 1.0) does.
+
+    Overall counts compare all spans together; per-label counts compare only the gold and predicted
+    spans of that label (so a prediction with the wrong label is spurious for its label and the gold
+    span missed for its own, as in nervaluate's per-entity results). Spans are (start, end, label)
+    with exclusive ends; any shared character is an overlap.
+
+    gold (list[Span]): gold spans, in text order.
+    pred (list[Span]): predicted spans, in text order.
+    RETURNS (tuple[SpanComparison, list[SpanOutcome]]): the counts and the strict-scheme errors.
+    """
+    result = SpanComparison()
+    outcomes: list[SpanOutcome] = []
+    for scheme in SCHEMES:
+        counts, found = _scheme_counts(scheme, gold, pred)
+        result.overall[scheme] = counts
+        if scheme == "strict":
+            outcomes = found
+    for label in sorted({s[2] for s in gold} | {s[2] for s in pred}):
+        g = [s for s in gold if s[2] == label]
+        p = [s for s in pred if s[2] == label]
+        result.labels[label] = {scheme: _scheme_counts(scheme, g, p)[0] for scheme in SCHEMES}
+    return result, outcomes
+
+
+def summarise_spans(comparison: SpanComparison) -> dict[str, Any]:
+    """Per-label, micro (nervaluate's overall evaluation) and macro (mean over labels) figures.
+
+    comparison (SpanComparison): counts summed over documents.
     RETURNS (dict): {"labels": {LABEL: {scheme: figures}}, "micro": {scheme: figures},
         "macro": {scheme: {"precision", "recall", "f1"}}}.
     """
-    labels = {label: {s: table[label][s].to_dict(s in ("partial", "type")) for s in SCHEMES} for label in sorted(table)}
-    micro: dict[str, Any] = {}
-    macro: dict[str, Any] = {}
-    for scheme in SCHEMES:
-        total = SpanCounts()
-        for label in table:
-            total.add(table[label][scheme])
-        micro[scheme] = total.to_dict(scheme in ("partial", "type"))
-        n = len(labels)
-        macro[scheme] = {
-            metric: (sum(labels[lab][scheme][metric] for lab in labels) / n if n else 0.0)
-            for metric in ("precision", "recall", "f1")
-        }
+    labels = {
+        label: {s: comparison.labels[label][s].to_dict(s in ("partial", "type")) for s in SCHEMES}
+        for label in sorted(comparison.labels)
+    }
+    micro = {s: comparison.overall[s].to_dict(s in ("partial", "type")) for s in SCHEMES}
+    n = len(labels)
+    macro = {
+        s: {m: (sum(labels[lab][s][m] for lab in labels) / n if n else 0.0) for m in ("precision", "recall", "f1")}
+        for s in SCHEMES
+    }
     return {"labels": labels, "micro": micro, "macro": macro}
 
 
@@ -377,16 +414,14 @@ def evaluate_records(
     """
     if len(gold) != len(predictions):
         raise ValueError(f"{len(gold)} gold lines but {len(predictions)} predictions")
-    span_table: dict[str, dict[str, SpanCounts]] = {}
+    span_totals = SpanComparison()
     fields = {name: FieldCounts() for name in RECORD_FIELDS}
     errors: list[ErrorItem] = []
     record_docs = 0
     for record, report in zip(gold, predictions):
         text, doc_id = record["text"], record["id"]
-        table, outcomes = compare_spans(gold_spans(record), report_spans(report, text))
-        for label, schemes in table.items():
-            for scheme, counts in schemes.items():
-                span_table.setdefault(label, {s: SpanCounts() for s in SCHEMES})[scheme].add(counts)
+        comparison, outcomes = compare_spans(gold_spans(record), report_spans(report, text))
+        span_totals.add(comparison)
         if sentence is not None:
             for o in outcomes:
                 value = f"{text[o.start:o.end]!r} {o.start}..{o.end}"
@@ -412,7 +447,7 @@ def evaluate_records(
     return Evaluation(
         documents=len(gold),
         record_documents=record_docs,
-        spans=summarise_spans(span_table),
+        spans=summarise_spans(span_totals),
         fields={name: counts.to_dict() for name, counts in fields.items()},
         errors=errors,
     )

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import ast
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
 import pytest
 import spacy
 from spacy.language import Language
@@ -10,7 +16,8 @@ from spacy.tokens import Doc
 import extractor.components.dates  # noqa: F401  (registers the factory)
 from extractor import extensions as ext
 from extractor.components.dates import EVENT_DAYS
-from extractor.dates_rules import find_dates, resolve_event_day, resolve_relative
+import extractor.dates_rules as dates_rules
+from extractor.dates_rules import find_dates, parse_point, resolve_event_day, resolve_relative
 from extractor.tokenizer import adjust_tokenizer
 
 PUBLISHED = "2024-06-12"  # a Wednesday, ISO week 24
@@ -89,6 +96,139 @@ def test_dates_absolute_expression(nlp: Language, text: str, span_text: str, val
     start = text.index(span_text)
     doc = _run(nlp, text)
     assert _facts(doc) == [(start, start + len(span_text), span_text, value, granularity, False)]
+
+
+
+@pytest.mark.parametrize(
+    "text,span_text,value",
+    [
+        # dateparser lacks "Maerz" and "Sonnabend": the first is respelt, the weekday is not read.
+        ("Am 3. Maerz 2024 begann die Reihe.", "3. Maerz 2024", "2024-03-03"),
+        ("Am Sonnabend, 8. Juni 2024 begann die Reihe.", "Sonnabend, 8. Juni 2024", "2024-06-08"),
+        # A weekday that does not fit the date does not change it (4 June 2024 is a Tuesday).
+        ("Am Montag, 4. Juni 2024 begann die Reihe.", "Montag, 4. Juni 2024", "2024-06-04"),
+        # dateparser's two-digit years: 69 is 1969.
+        ("Die Firma wurde am 1.4.69 gegründet.", "1.4.69", "1969-04-01"),
+        ("Die Tagung fand am 4.Juni 2024 statt.", "4.Juni 2024", "2024-06-04"),
+    ],
+)
+def test_dates_dateparser_readings(nlp: Language, text: str, span_text: str, value: str) -> None:
+    start = text.index(span_text)
+    doc = _run(nlp, text)
+    assert _facts(doc) == [(start, start + len(span_text), span_text, value, "day", False)]
+
+
+@pytest.mark.parametrize(
+    "text,published,kept",
+    [
+        ("Am 31. Februar 2024 wurde gewählt.", None, []),  # not "Februar 2024" either
+        ("Am 31.04.2024 wurde gewählt.", None, []),
+        ("Vom 30. April bis 31. April 2024 war das Büro zu.", None, []),
+        ("Am 30. Februar trafen sich die Partner.", None, []),
+        ("Am 30. Februar trafen sich die Partner.", "2024-06-12", []),
+        # The year 2023 completes "29. Februar", which 2023 does not have.
+        ("Das Netz startete im Mai 2023. Am 29. Februar gab es ein Fest.", None,
+         [(21, 29, "Mai 2023", "2023-05", "month", False)]),
+        # Published in 2026: the fallback year 2025 has no 29 February either.
+        ("Am 29. Februar trafen sich die Partner.", "2026-01-10", []),
+    ],
+)
+def test_dates_invalid_date_gives_no_span(nlp: Language, text: str, published: str | None, kept: list) -> None:
+    doc = _run(nlp, text, published)
+    assert _facts(doc) == kept
+
+
+@pytest.mark.parametrize(
+    "text,published,span_text,value,source",
+    [
+        ("Am 29. Februar trafen sich die Partner.", None, "29. Februar", "XXXX-02-29", "unknown"),
+        ("Am 29. Februar trafen sich die Partner.", "2025-01-10", "29. Februar", "2024-02-29", "published"),
+        ("Am 3. Juni 2024 begann es. Vom 30. Dezember bis 2. Januar war Pause.", None,
+         "30. Dezember bis 2. Januar", "2024-12-30/2025-01-02", "context"),
+        ("Vom 30. Dezember bis 2. Januar war Pause.", "2024-01-20", "30. Dezember bis 2. Januar",
+         "2023-12-30/2024-01-02", "published"),
+        ("Vom 30.12.2023 bis 2.1. war Pause.", None, "30.12.2023 bis 2.1.", "2023-12-30/2024-01-02", "explicit"),
+    ],
+)
+def test_dates_completed_year_read_by_dateparser(
+    text: str, published: str | None, span_text: str, value: str, source: str
+) -> None:
+    start = text.index(span_text)
+    found = [(f.start, f.end, f.value, f.extra["year_source"]) for f in find_dates(text, published)
+             if text[f.start:f.end] == span_text]
+    assert found == [(start, start + len(span_text), value, source)]
+
+
+@pytest.mark.parametrize(
+    "text,granularity,expected",
+    [
+        ("4. Juni 2024", "day", date(2024, 6, 4)),
+        ("04.06.2024", "day", date(2024, 6, 4)),
+        ("4.6.24", "day", date(2024, 6, 4)),
+        ("1. Okt. 2023", "day", date(2023, 10, 1)),
+        ("Juni 2024", "month", date(2024, 6, 1)),
+        ("Sept. 2025", "month", date(2025, 9, 1)),
+        ("2024", "year", date(2024, 1, 1)),
+        ("Juni 2024", "day", None),  # the pattern saw a day dateparser does not find
+        ("4. Juni 2024", "month", None),  # dateparser finds a day the pattern did not see
+        ("4. Juni", "day", None),  # the year must be completed before reading
+        ("31. Februar 2024", "day", None),
+        ("29. Februar 2023", "day", None),
+        ("gestern", "day", None),  # relative readings are off
+    ],
+)
+def test_dates_parse_point(text: str, granularity: str, expected: date | None) -> None:
+    assert parse_point(text, granularity) == expected
+
+
+def test_dates_dateparser_reads_each_completed_candidate(monkeypatch: pytest.MonkeyPatch) -> None:
+    read: list[tuple[str, str]] = []
+    real = dates_rules.parse_point
+
+    def recording(text: str, granularity: str) -> date | None:
+        read.append((text, granularity))
+        return real(text, granularity)
+
+    monkeypatch.setattr(dates_rules, "parse_point", recording)
+    text = "Am Dienstag, 4. bis 5. Juni 2024 tagte der Beirat, am 4.7. die Runde, seit 2019 im Mai."
+    facts = [(text[f.start:f.end], f.value) for f in find_dates(text)]
+    assert facts == [
+        ("Dienstag, 4. bis 5. Juni 2024", "2024-06-04/2024-06-05"),
+        ("4.7.", "2024-07-04"),
+        ("2019", "2019"),
+        ("Mai", "2024-05"),
+    ]
+    assert read == [
+        ("4. Juni 2024", "day"), ("5. Juni 2024", "day"), ("2019", "year"), ("4.7.2024", "day"), ("Mai 2024", "month")
+    ]
+
+
+def test_dates_no_reading_no_absolute_date(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Values come only from dateparser: when it reads nothing, only relative dates remain.
+    monkeypatch.setattr(dates_rules, "parse_point", lambda text, granularity: None)
+    text = "Am 4. Juni 2024 und gestern, im Juni 2024 und seit 2019."
+    assert [(text[f.start:f.end], f.value) for f in find_dates(text, PUBLISHED)] == [("gestern", "2024-06-11")]
+
+
+def test_dates_module_never_imports_search_dates() -> None:
+    source = Path(dates_rules.__file__).read_text(encoding="utf-8")
+    imported = [
+        node.module if isinstance(node, ast.ImportFrom) else alias.name
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, (ast.Import, ast.ImportFrom))
+        for alias in node.names
+    ]
+    assert "dateparser.date" in imported
+    assert not [m for m in imported if m and "search" in m]
+    # Nor does anything it pulls in, even after finding dates in a fresh interpreter.
+    code = (
+        "import sys, extractor.dates_rules as d\n"
+        "assert d.find_dates('Am 4. Juni 2024 tagte die Runde.')[0].value == '2024-06-04'\n"
+        "print(sorted(m for m in sys.modules if m.startswith('dateparser.search')))"
+    )
+    root = Path(dates_rules.__file__).resolve().parents[1]
+    out = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
 
 
 # Yearless dates take their year from the document; the second sentence supplies it.

@@ -1,6 +1,7 @@
 """`eventfacts_dates`: German date and period expressions, normalised to ISO 8601.
 
-Candidates are found on characters (`extractor.dates_rules`), then snapped to tokens. Results:
+Candidates are found on characters with our own patterns (`extractor.dates_rules`), each
+candidate string is normalised by dateparser, then the spans are snapped to tokens. Results:
 - `doc.spans[spans_key]`: one "DATE" span per expression, `span._.ef_date` =
   {"value", "granularity", "relative", "kind", ...}; relative ones only when `doc._.ef_published` is set.
 - `doc.spans[event_days_key]`: "am zweiten Tag" that could not be tied to a date, with

@@ -13,7 +13,7 @@ from spacy.tokens import Doc, Span
 
 from extractor import extensions as ext
 from extractor.components.base import RuleComponent
-from extractor.german import PLACE_PREPOSITIONS
+from extractor.german import ACADEMIC_TITLES, HONORIFICS, PLACE_PREPOSITIONS
 from extractor.lexicon import ambiguous_first_names, first_names, places
 
 _MAX_WORDS = 4
@@ -85,14 +85,20 @@ class LocationRecognizer(RuleComponent):
             entry = lookup_place(doc[i : i + n].text)
             if entry is None:
                 continue
-            if i > 0 and doc[i - 1].text in first_names() and doc[i - 1].text not in ambiguous_first_names():
-                return None  # "Jana Roth", "Lena Essen": a surname after a first name
+            if i > 0 and _introduces_name(doc[i - 1].text):
+                return None  # "Jana Roth", "Frau Roth", "Dr. Essen": a surname, not the town
             if entry.ambiguous and not _place_context(doc, i):
                 return None
             # "Berliner Straße", "Hamburger Hafen" are not forms in the gazetteer; but a place
             # followed by a hyphen continuation ("Berlin-Mitte") is kept as written.
             return i, i + n, entry.name, entry.kind
         return None
+
+
+def _introduces_name(text: str) -> bool:
+    if text in HONORIFICS or text in ACADEMIC_TITLES:
+        return True
+    return text in first_names() and text not in ambiguous_first_names()
 
 
 def _place_context(doc: Doc, i: int) -> bool:

@@ -372,8 +372,15 @@ def _is_identifier(doc: Doc, head: int) -> bool:
     if prev.text in {":", "/"} and head >= 2 and any(c.isdigit() for c in doc[head - 2].text):
         return True
     if prev.text[:1].isupper() and any(c.isalpha() for c in prev.text):
+        # "in Fulda 40 Gäste", "im Schnitt 30 Teilnehmende": after a prepositional phrase the
+        # number starts a new phrase; whether a counted noun follows decides.
+        if head >= 2 and doc[head - 2].lower_ in _PHRASE_PREPOSITIONS:
+            return False
         return not _starts_sentence(doc, head - 1)
     return False
+
+
+_PHRASE_PREPOSITIONS = frozenset("in im aus nach bei beim am an auf vor mit".split())
 
 
 def _starts_sentence(doc: Doc, k: int) -> bool:

@@ -1,0 +1,114 @@
+"""The library API: extract(), pipe() order, ids, warnings, long texts, and the offset contract."""
+
+from __future__ import annotations
+
+import pytest
+
+from extractor.api import split_text, stable_id
+from models import EventReport, InputRecord
+
+REPORT = (
+    "Fachtag Pflege in Kassel\n"
+    "Kassel, 4. Juni 2024 – Rund 80 Teilnehmende kamen zum Fachtag der Hochschule Kassel. "
+    "Eingeladen hatte die Hochschule Kassel gemeinsam mit dem Netzwerk Pflege Nordhessen. "
+    "Die Vizepräsidentin für Forschung, Prof. Dr. Jana Roth, eröffnete den Tag. "
+    "Frau Roth betonte den Wert der Praxis."
+)
+
+
+def test_api_extract_returns_valid_record(extractor_default):
+    rep = extractor_default.extract(REPORT, doc_id="r1", source="mem")
+    assert isinstance(rep, EventReport)
+    assert (rep.doc_id, rep.source, rep.title) == ("r1", "mem", "Fachtag Pflege in Kassel")
+    EventReport.model_validate(rep.model_dump(), context={"text": REPORT})
+    person = rep.persons[0]
+    assert person.name == "Jana Roth"
+    assert person.titles == ["Prof.", "Dr."]
+    assert person.roles == ["Vizepräsidentin für Forschung"]
+    assert [(m.start, m.end) for m in person.mentions] == [
+        (REPORT.index("Jana Roth"), REPORT.index("Jana Roth") + 9),
+        (REPORT.index("Roth betonte"), REPORT.index("Roth betonte") + 4),
+    ]
+
+
+def test_api_dateline_date_becomes_published(extractor_default):
+    rep = extractor_default.extract(REPORT)
+    assert rep.published == "2024-06-04"
+
+
+def test_api_given_published_wins_over_dateline(extractor_default):
+    rep = extractor_default.extract(REPORT, published="2024-06-10")
+    assert rep.published == "2024-06-10"
+
+
+def test_api_event_frame(extractor_default):
+    event = extractor_default.extract(REPORT).event
+    assert event is not None
+    assert (event.type, event.location, event.participants) == ("Fachtag", "Kassel", 80)
+    assert event.organisers == ["Hochschule Kassel", "Netzwerk Pflege Nordhessen"]
+
+
+def test_api_missing_id_gets_stable_hash(extractor_default):
+    rep = extractor_default.extract("Die Stadt Fulda lud ein.")
+    assert rep.doc_id == stable_id("Die Stadt Fulda lud ein.")
+    assert rep.doc_id.startswith("sha1-") and len(rep.doc_id) == 17
+
+
+@pytest.mark.parametrize("text", ["", "   \n\t  "])
+def test_api_empty_text_gives_record_with_warning(extractor_default, text):
+    rep = extractor_default.extract(text, doc_id="empty")
+    assert rep.persons == [] and rep.quantities == []
+    assert rep.warnings == ["[W001] empty text: nothing to extract"]
+
+
+def test_api_non_german_text_warns(extractor_default):
+    english = (
+        "The conference was held in the city hall and it was attended by many people from the region. "
+        "They talked about the future of work and how small companies can find skilled staff in times of change."
+    )
+    rep = extractor_default.extract(english, doc_id="en")
+    assert any(w.startswith("[W002]") for w in rep.warnings)
+
+
+def test_api_german_text_does_not_warn(extractor_default):
+    rep = extractor_default.extract(REPORT)
+    assert rep.warnings == []
+
+
+def test_api_pipe_keeps_input_order(extractor_default):
+    records = [
+        InputRecord(id=f"d{i}", text=f"Die Stadt Fulda begrüßte {n} Gäste im Rathaus.")
+        for i, n in enumerate([12, 250, 3, 41, 7])
+    ]
+    reports = list(extractor_default.pipe(records, batch_size=2))
+    assert [r.doc_id for r in reports] == ["d0", "d1", "d2", "d3", "d4"]
+    assert [r.quantities[0].value for r in reports] == [12, 250, 3, 41, 7]
+
+
+def test_api_pipe_accepts_dicts_and_strings(extractor_default):
+    reports = list(extractor_default.pipe([{"id": "a", "text": "25 Gäste kamen."}, "Drei Gäste kamen."]))
+    assert reports[0].doc_id == "a"
+    assert reports[1].doc_id == stable_id("Drei Gäste kamen.")
+    assert [r.quantities[0].value for r in reports] == [25, 3]
+
+
+@pytest.mark.parametrize("max_chars", [200, 1000])
+def test_api_split_text_parts_cover_text_exactly(max_chars):
+    text = ("Absatz mit Text. " * 8 + "\n\n") * 30
+    parts = split_text(text, max_chars=max_chars)
+    assert "".join(p for _, p in parts) == text
+    assert all(len(p) <= max_chars for _, p in parts)
+    assert all(text[o : o + len(p)] == p for o, p in parts)
+
+
+def test_api_long_text_offsets_are_correct(extractor_default, monkeypatch):
+    monkeypatch.setattr(extractor_default, "max_part_chars", 300)
+    paragraph = "Bürgermeisterin Anna Beispiel begrüßte in Fulda 40 Gäste. Frau Beispiel dankte allen.\n\n"
+    text = paragraph * 12
+    rep = extractor_default.extract(text, doc_id="long")
+    assert any(w.startswith("[W003]") for w in rep.warnings)
+    EventReport.model_validate(rep.model_dump(), context={"text": text})
+    assert len(rep.persons) == 1
+    assert len(rep.persons[0].mentions) == 24
+    assert [q.value for q in rep.quantities] == [40] * 12
+    assert rep.quantities[-1].mention.start == text.rindex("40 Gäste")
