@@ -55,6 +55,7 @@ def iter_documents(
     *,
     published: str | None = None,
     stdin: IO[str] | IO[bytes] | None = None,
+    exclude: Sequence[str | os.PathLike[str]] = (),
 ) -> Iterator[InputRecord | ReadError]:
     """Stream the documents named on the command line, in the order given.
 
@@ -68,6 +69,8 @@ def iter_documents(
     paths (Sequence[str | PathLike]): What the user named; a single path is accepted too.
     published (str | None): ISO date used for records that bring no `published` of their own.
     stdin (IO | None): Stream read for `-`; defaults to `sys.stdin` (its binary buffer).
+    exclude (Sequence[PathLike]): Files never read from directories, e.g. the output file
+        being written into the folder that is read.
     RETURNS (Iterator[InputRecord | ReadError]): Records, and errors in place of the
         documents that could not be read.
     """
@@ -76,7 +79,8 @@ def iter_documents(
     if isinstance(paths, (str, os.PathLike)):
         # A lone string is a Sequence too; iterating it would yield one "path" per character.
         paths = [paths]
-    return _iter_entries(list(paths), default_published, stdin)
+    skip = frozenset(Path(p).resolve() for p in exclude)
+    return _iter_entries(list(paths), default_published, stdin, skip)
 
 
 def _check_published(published: str | None) -> str | None:
@@ -94,6 +98,7 @@ def _iter_entries(
     entries: list[str | os.PathLike[str]],
     default_published: str | None,
     stdin: IO[str] | IO[bytes] | None,
+    skip: frozenset[Path] = frozenset(),
 ) -> Iterator[InputRecord | ReadError]:
     stdin_read = False
     for entry in entries:
@@ -112,14 +117,16 @@ def _iter_entries(
             yield ReadError(label, None, None, _os_message(exc))
             continue
         if is_dir:
-            yield from _read_directory(label, path, default_published)
+            yield from _read_directory(label, path, default_published, skip)
         elif exists:
             yield from _read_file(label, path, default_published)
         else:
             yield ReadError(label, None, None, "no such file or directory")
 
 
-def _read_directory(label: str, root: Path, default_published: str | None) -> Iterator[InputRecord | ReadError]:
+def _read_directory(
+    label: str, root: Path, default_published: str | None, skip: frozenset[Path] = frozenset()
+) -> Iterator[InputRecord | ReadError]:
     found: list[tuple[str, ...]] = []
     problems: list[OSError] = []
     for dirpath, dirnames, filenames in os.walk(root, onerror=problems.append):
@@ -135,6 +142,8 @@ def _read_directory(label: str, root: Path, default_published: str | None) -> It
         yield ReadError(label, None, None, "directory holds no *.txt, *.jsonl or *.jsonl.gz files")
     # Sorting the path parts (not the joined string) keeps "a/z.txt" before "a-b/x.txt".
     for parts in sorted(found):
+        if skip and root.joinpath(*parts).resolve() in skip:
+            continue
         yield from _read_file(os.path.join(label, *parts), root.joinpath(*parts), default_published)
 
 

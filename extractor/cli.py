@@ -23,7 +23,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)
 
 MODEL_HELP = (
     "spaCy pipeline to use: 'auto' (de_core_news_lg, _md or _sm if installed, else the embedded "
@@ -74,7 +74,9 @@ def extract(
         err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2) from exc
     try:
-        documents = iter_documents(paths, published=published, stdin=sys.stdin.buffer)
+        documents = iter_documents(
+            paths, published=published, stdin=sys.stdin.buffer, exclude=[output] if output else []
+        )
     except ValueError as exc:
         err.print(f"[red]error:[/red] --published: {exc}")
         raise typer.Exit(2) from exc

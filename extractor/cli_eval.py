@@ -14,9 +14,6 @@ from pathlib import Path
 from typing import Optional
 
 import typer
-from rich.console import Console
-
-err = Console(stderr=True, highlight=False)
 
 corpus_app = typer.Typer(help="Check gold annotation files and import them from annotation tools.", no_args_is_help=True)
 
@@ -43,7 +40,7 @@ def check_command(
         total_problems += len(problems)
         for problem in problems:
             typer.echo(str(problem), err=True)
-    err.print(f"{len(paths)} file(s), {total_lines} line(s), {total_problems} problem(s)")
+    typer.echo(f"{len(paths)} file(s), {total_lines} line(s), {total_problems} problem(s)", err=True)
     if total_problems:
         raise typer.Exit(1)
 
@@ -61,7 +58,7 @@ def import_command(
     try:
         records = read_annotations(source, fmt.value)
     except ValueError as exc:
-        err.print(f"[red]error:[/red] {exc}")
+        typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from exc
     with output.open("w", encoding="utf-8") as handle:
         for record in records:
@@ -74,7 +71,7 @@ def import_command(
     ]
     for problem in problems:
         typer.echo(str(problem), err=True)
-    err.print(f"{len(records)} document(s) written to {output}, {len(problems)} problem(s)")
+    typer.echo(f"{len(records)} document(s) written to {output}, {len(problems)} problem(s)", err=True)
     if problems:
         raise typer.Exit(1)
 
@@ -104,17 +101,17 @@ def evaluate_command(
             typer.echo(str(problem), err=True)
         raise typer.Exit(2) from exc
     except ModelLoadError as exc:
-        err.print(f"[red]error:[/red] {exc}")
+        typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from exc
     for warning in result.warnings:
-        err.print(f"[yellow]warning:[/yellow] {warning}")
+        typer.echo(f"warning: {warning}", err=True)
     figures = result.to_dict(with_errors=errors)
     deltas = None
     if compare is not None:
         try:
             baseline = json.loads(compare.read_text(encoding="utf-8"))
         except json.JSONDecodeError as exc:
-            err.print(f"[red]error:[/red] {compare}: not a JSON evaluation output: {exc}")
+            typer.echo(f"error: {compare}: not a JSON evaluation output: {exc}", err=True)
             raise typer.Exit(2) from exc
         deltas = compare_results(figures, baseline)
     if as_json:

@@ -85,9 +85,7 @@ def _drop(key: str) -> Callable[[dict[str, Any]], None]:
     "mutate,expected",
     [
         (_drop("relations"), ["missing key(s) ['relations']"]),
-        (_set("spans.5.end", 95), ["spans[5] QUANTITY 76..95: offsets outside the text (length 86)",
-                                   "span QUANTITY '80 Gästen.' 76..95 is no mention in facts",
-                                   "facts: QUANTITY mention '80 Gästen' 76..85 has no QUANTITY span"][:1]),
+        (_set("spans.5.end", 95), ["spans[5] QUANTITY 76..95: offsets outside the text (length 86)"]),
         (_set("spans.1.text", "Anna Rot"), ["spans[1] PER 12..21: span text 'Anna Rot' differs from the text there 'Anna Roth'"]),
         (_set("spans.0.label", "FUNKTION"), ["spans[0] FUNKTION 0..11: label 'FUNKTION' is not one of "
                                               "['PER', 'ROLE', 'ORG', 'LOC', 'QUANTITY', 'DATE', 'EVENT']"]),
