@@ -17,8 +17,8 @@ from models import (
 )
 
 
-def _mention(doc: Doc, start: int, end: int, offset: int) -> Mention:
-    return Mention(start=start + offset, end=end + offset, text=doc.text[start:end])
+def _mention(text: str, start: int, end: int, offset: int) -> Mention:
+    return Mention(start=start + offset, end=end + offset, text=text[start:end])
 
 
 def doc_to_report(
@@ -33,6 +33,7 @@ def doc_to_report(
 
     offset (int): added to every character offset, for a Doc that is one part of a longer text.
     """
+    text = doc.text  # built from the tokens on every access: take it once
     title = next((sp.text for sp in doc.spans.get(ext.LAYOUT, []) if sp.label_ == "TITLE"), None)
     persons = [
         Person(
@@ -40,7 +41,7 @@ def doc_to_report(
             roles=list(p["roles"]),
             organisation=p["organisation"],
             titles=list(p.get("titles", [])),
-            mentions=[_mention(doc, s, e, offset) for s, e in p["mentions"]],
+            mentions=[_mention(text, s, e, offset) for s, e in p["mentions"]],
         )
         for p in doc._.ef_persons or []
     ]
@@ -48,7 +49,7 @@ def doc_to_report(
         Organisation(
             name=o["name"],
             acronym=o["acronym"],
-            mentions=[_mention(doc, s, e, offset) for s, e in o["mentions"]],
+            mentions=[_mention(text, s, e, offset) for s, e in o["mentions"]],
         )
         for o in doc._.ef_orgs or []
     ]
@@ -56,7 +57,7 @@ def doc_to_report(
         Location(
             name=loc["name"],
             kind=loc.get("kind"),
-            mentions=[_mention(doc, s, e, offset) for s, e in loc["mentions"]],
+            mentions=[_mention(text, s, e, offset) for s, e in loc["mentions"]],
         )
         for loc in doc._.ef_locations or []
     ]
@@ -69,7 +70,7 @@ def doc_to_report(
                 unit=info["unit"],
                 qualifier=info.get("qualifier"),
                 text=sp.text,
-                mention=_mention(doc, sp.start_char, sp.end_char, offset),
+                mention=_mention(text, sp.start_char, sp.end_char, offset),
             )
         )
     dates = []
@@ -83,7 +84,7 @@ def doc_to_report(
                 value=info["value"],
                 granularity=info["granularity"],
                 relative=bool(info.get("relative")),
-                mention=_mention(doc, sp.start_char, sp.end_char, offset),
+                mention=_mention(text, sp.start_char, sp.end_char, offset),
             )
         )
     frame = doc._.ef_event

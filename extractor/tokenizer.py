@@ -1,7 +1,7 @@
 """Tokenizer adjustments for German press text, applied to every pipeline eventfacts loads.
 
-spaCy's German tokenizer keeps "2024." (a year ending a sentence) and "4.–6." (a day range) as single
-tokens and splits gender forms such as "Teilnehmer:innen" at the colon. Dates, quantities and
+spaCy's German tokenizer keeps "2024." (a year ending a sentence), "4.–6." (a day range) and "IHK-Präsident"
+(organisation + role) as single tokens and splits gender forms such as "Teilnehmer:innen" at the colon. Dates, quantities and
 persons all depend on these tokens, so the fixes live in the tokenizer itself (serialised with it).
 """
 
@@ -16,7 +16,9 @@ from spacy.util import compile_infix_regex, compile_suffix_regex
 # ordinals ("am 4. Juni") and stay attached.
 _SUFFIXES = [r"(?<=[0-9]{3})\."]
 # "4.–6. März", "4.-6. März": split the dash between two ordinal days.
-_INFIXES = [r"(?<=[0-9]\.)[–—-](?=[0-9])"]
+# "IHK-Hauptgeschäftsführerin", "HWK-Präsident": an acronym before a hyphen is its own token
+# (the organisation), the rest is the role or event ("INQA-Praxiswerkstatt").
+_INFIXES = [r"(?<=[0-9]\.)[–—-](?=[0-9])", r"(?<=[A-ZÄÖÜ]{2})-(?=[A-ZÄÖÜ][a-zäöüß])"]
 # Gender-inclusive forms stay one token: "Teilnehmer:innen", "Kolleg*innen", "Bürger_innen".
 _GENDER_FORM = re.compile(r"^[A-ZÄÖÜa-zäöüß][\w-]*[:*_/]innen$|^[A-ZÄÖÜa-zäöüß][\w-]*[:*_/]in$")
 

@@ -123,8 +123,9 @@ _SPAN_CASES: list[tuple[str, list[tuple[str, str]], str | None]] = [
     # A named organisation after the role is an affiliation, not part of the role.
     ("Die Präsidentin der Handwerkskammer Kassel, Susanne Vogel, eröffnete den Abend.", [("Präsidentin", "Präsidentin")], None),
     (
+        # The tokenizer splits "IHK-": the acronym is the organisation, the role starts after it.
         "Die IHK Kassel lud ein. IHK-Hauptgeschäftsführer Robert Lahme begrüßte die Gäste.",
-        [("IHK-Hauptgeschäftsführer", "Hauptgeschäftsführer")],
+        [("Hauptgeschäftsführer", "Hauptgeschäftsführer")],
         None,
     ),
     (

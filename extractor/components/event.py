@@ -68,7 +68,8 @@ def is_host(before: str, after: str, *, in_lead: bool) -> bool:
     if _HOST_BEFORE.search(before):
         return True
     before = re.split(r"\s[–—]\s", before)[-1]  # after a dateline "Soest, 25. November 2024 – "
-    sentence_start = not before.strip() or before.strip() in {"Die", "Der", "Das"}
+    opening = before.strip().rstrip("„“\"»«‚").strip()
+    sentence_start = opening in {"", "Die", "Der", "Das"}
     if sentence_start and _HOST_AFTER.match(after) and (_HOSTING_VERB.search(after) or in_lead):
         return True
     return bool(_LEAD_SUBJECT.search(before)) and (in_lead or bool(_HOSTING_VERB.search(after)))
@@ -92,6 +93,11 @@ def _lead_sentences_end(doc: Doc, n: int = 3) -> int:
     return len(doc.text)
 
 
+# Verbs and phrases that say people attended: "nahmen teil", "kamen", "folgten der Einladung".
+_ATTENDING = re.compile(
+    r"\b(?:teil(?:genommen|nahmen|nehmenden)?|nahmen|nahm|kamen|kam|besuchten|besucht|folgten|begrüßte|begrüßten|"
+    r"begrüßt|trafen|versammelten|diskutierten|informierten|erschienen|zählte|zählten|lockte|lockten)\b"
+)
 _YEAR = re.compile(r"^(19|20)\d\d$")
 _LEAD_CHARS = 600
 
@@ -157,22 +163,26 @@ class EventFramer(RuleComponent):
             entry = _event_type(tok.text)
             if entry is None or not tok.text[:1].isupper():
                 continue
-            name_end = tok.i + 1
+            name_start, name_end = tok.i, tok.i + 1
+            # "INQA-Praxiswerkstatt": the tokenizer split off the organisation's acronym.
+            if name_start >= 2 and doc[name_start - 1].text == "-" and not doc[name_start - 2].whitespace_:
+                name_start -= 2
             if name_end < len(doc) and _YEAR.match(doc[name_end].text):
                 name_end += 1
             # A name needs a marker: a name prefix ("INQA-Praxiswerkstatt"), a year
-            # ("Bundesarbeitstagung 2017") or a compound the type noun only ends.
-            named = "-" in tok.text or name_end > tok.i + 1
+            # ("Bundesarbeitstagung 2017") or a hyphenated compound ("Wasserstoff-Konferenz").
+            named = "-" in tok.text or name_start < tok.i or name_end > tok.i + 1
             if named:
-                return entry.type, Span(doc, tok.i, name_end, label="EVENT")
+                return entry.type, Span(doc, name_start, name_end, label="EVENT")
             if first is None:
                 first = entry.type
         return first, None
 
     def _topic(self, doc: Doc, title: Span | None, lead_end: int) -> Span | None:
-        m = _MOTTO.search(doc.text)
+        text = doc.text
+        m = _MOTTO.search(text)
         if m is None and title is not None:
-            m = _QUOTES.search(doc.text, title.start_char, title.end_char)
+            m = _QUOTES.search(text, title.start_char, title.end_char)
         if m is None:
             return None
         span = doc.char_span(m.start(1), m.end(1), label="TOPIC", alignment_mode="contract")
@@ -217,11 +227,20 @@ class EventFramer(RuleComponent):
         return None, None
 
     def _participants(self, doc: Doc) -> int | None:
-        for sp in doc.spans.get(ext.QUANTITIES, []):
+        """The attendee count: a quantity of attendees, preferring one whose sentence says they
+        took part ("nahmen teil", "kamen", "begrüßte") over other counts of people."""
+        best: tuple[int, int] | None = None
+        value = None
+        text = doc.text
+        for k, sp in enumerate(doc.spans.get(ext.QUANTITIES, [])):
             info = sp._.ef_quantity or {}
-            if is_attendee_noun(str(info.get("unit", ""))) and isinstance(info.get("value"), (int, float)):
-                return int(info["value"])
-        return None
+            if not is_attendee_noun(str(info.get("unit", ""))) or not isinstance(info.get("value"), (int, float)):
+                continue
+            start, end = _sentence_bounds(doc, sp.start_char)
+            score = 2 if _ATTENDING.search(text[start:end]) else 0
+            if (score, -k) > (best or (-1, 0)):
+                best, value = (score, -k), int(info["value"])
+        return value
 
     def _organisers(self, doc: Doc) -> list[str]:
         """Organisations the text names as hosts, in text order; partners "gemeinsam mit" them too."""
@@ -229,19 +248,20 @@ class EventFramer(RuleComponent):
             (start, end, c["name"]) for c in doc._.ef_orgs or [] for start, end in c["mentions"]
         )
         lead_limit = _lead_sentences_end(doc)
+        text = doc.text
         names: list[str] = []
         host_sentences: set[int] = set()
         for start, end, name in mentions:
             sent_start, sent_end = _sentence_bounds(doc, start)
-            before = doc.text[sent_start:start]
-            after = doc.text[end:sent_end]
+            before = text[sent_start:start]
+            after = text[end:sent_end]
             if is_host(before, after, in_lead=start < lead_limit):
                 host_sentences.add(sent_start)
                 if name not in names:
                     names.append(name)
         for start, end, name in mentions:
             sent_start, _ = _sentence_bounds(doc, start)
-            if sent_start in host_sentences and _CO_HOST.search(doc.text[sent_start:start]) and name not in names:
+            if sent_start in host_sentences and _CO_HOST.search(text[sent_start:start]) and name not in names:
                 names.append(name)
         return names
 

@@ -20,6 +20,7 @@ from extractor.lexicon import boilerplate_lines, boilerplate_prefixes
 _DATELINE = re.compile(
     r"^(?P<place>[A-ZÄÖÜ][A-ZÄÖÜ\-/ ]{2,40})\.\s"  # "BERLIN. " / "FRANKFURT AM MAIN. "
     r"|^(?P<place2>[A-ZÄÖÜ][\wäöüß\-/ ]{1,40}?)(?:,\s*\d{1,2}\.|\s*\((?:dpa|epd|kna|afp|red)\)|\s+[–—-]\s)"
+    r"|^(?P<place3>[A-ZÄÖÜ][\wäöüß\-]+(?: (?:am|an der|im|in der|ob der) [A-ZÄÖÜ][\wäöüß\-]+)?)\.\s+[A-ZÄÖÜ„\"]"  # "Meißen. Mit …"
 )
 # "Fulda, 12. Mai 2024 –" / "Berlin, 04.06.2024:" — the date of the release, not of the event.
 _DATELINE_DATE = re.compile(r",\s*((?:\d{1,2}\.\s*[A-ZÄÖÜ][a-zäöü]+\.?\s+\d{4})|(?:\d{1,2}\.\d{1,2}\.\d{2,4}))")
@@ -61,7 +62,7 @@ def find_layout(text: str) -> list[tuple[int, int, str]]:
         body_seen = True
         m = _DATELINE.match(stripped)
         if m is not None:
-            group = "place" if m.group("place") else "place2"
+            group = next(g for g in ("place", "place2", "place3") if m.group(g))
             place = m.group(group).strip()
             found.append((lead + m.start(group), lead + m.start(group) + len(place), "DATELINE"))
             d = _DATELINE_DATE.match(stripped, m.end(group))
@@ -95,13 +96,14 @@ class LayoutTagger(RuleComponent):
 
     def __call__(self, doc: Doc) -> Doc:
         spans: list[Span] = []
-        for start, end, label in find_layout(doc.text):
+        text = doc.text
+        for start, end, label in find_layout(text):
             span = doc.char_span(start, end, label=label, alignment_mode="contract")
             if span is not None and len(span):
                 spans.append(span)
             if label == "DATELINE_DATE" and doc._.ef_published is None:
                 # The release date stands in for a missing publication date: it anchors "gestern".
-                facts = find_dates(doc.text[start:end])
+                facts = find_dates(text[start:end])
                 if facts and facts[0].granularity == "day" and "X" not in facts[0].value:
                     doc._.ef_published = facts[0].value
         doc.spans[self.cfg["spans_key"]] = spans

@@ -8,6 +8,8 @@ NER's LOC entities where the pipeline has one. Names that are also common words 
 
 from __future__ import annotations
 
+import re
+
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -53,6 +55,7 @@ class LocationRecognizer(RuleComponent):
                 name = entry.name if entry else _strip_genitive(ent.text)
                 found.append((ent.start, ent.end, name, entry.kind if entry else None))
         found += self._dateline(doc, {t for s, e, _, _ in found for t in range(s, e)} | blocked)
+        found = [(s, e, name if "(" in doc[s:e].text else _display_name(name), kind) for s, e, name, kind in found]
         found.sort()
         clusters: dict[str, dict] = {}
         spans = []
@@ -107,6 +110,11 @@ def _place_context(doc: Doc, i: int) -> bool:
         return True
     at_line_start = i == 0 or "\n" in doc[i - 1].text_with_ws
     return at_line_start and i + 1 < len(doc) and doc[i + 1].text in {",", ".", "(", "–", "-"}
+
+
+def _display_name(name: str) -> str:
+    """'Kempten (Allgäu)' -> 'Kempten': the gazetteer's disambiguator is not part of the name."""
+    return re.sub(r"\s*\([^)]*\)$", "", name)
 
 
 def _title_case(text: str) -> str:

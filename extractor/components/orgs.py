@@ -156,7 +156,11 @@ class OrgRecognizer(RuleComponent):
     def __init__(self, nlp: Language, name: str, *, spans_key: str, use_ner: bool) -> None:
         super().__init__(nlp, name, spans_key=spans_key, use_ner=use_ner)
         self._generic = {e for e in generic_nouns()}
-        self._suffixes = [s.split() for s in org_suffixes()]
+        # Legal forms by their first word, longest first: "GmbH & Co. KG" before "GmbH".
+        self._suffixes_by_first: dict[str, list[list[str]]] = {}
+        for suffix in org_suffixes():
+            parts = suffix.split()
+            self._suffixes_by_first.setdefault(parts[0], []).append(parts)
 
     # -- candidate finders -----------------------------------------------------------------
     def _quoted(self, doc: Doc) -> list[tuple[int, int]]:
@@ -188,7 +192,7 @@ class OrgRecognizer(RuleComponent):
             # "Industrie- und Handelskammer": a truncated first conjunct belongs to the name.
             if start > 1 and doc[start - 1].lower_ == "und" and doc[start - 2].text.endswith("-"):
                 start -= 2
-            while start > 0 and _ORG_ADJECTIVE.match(doc[start - 1].text):
+            while start > 0 and _is_org_adjective(doc[start - 1].text):
                 start -= 1
             end = self._complement(doc, tok.i + 1, open_head=found[0].kind in _OPEN_KINDS)
             if _is_unit_of_role(doc, start, found):
@@ -217,8 +221,11 @@ class OrgRecognizer(RuleComponent):
     def _name_tail(self, doc: Doc, i: int, open_head: bool) -> int:
         end = i
         j = i
-        while j < len(doc) and j < i + 3:
+        while j < len(doc) and j < i + 4:
             t = doc[j]
+            if t.lower_ == "und" and j > i and doc[j - 1].text.endswith("-"):
+                j += 1  # "Landesverband Kinder- und Jugendhilfe Thüringen"
+                continue
             if t.is_sent_start or not (is_capitalised(t.text) or "-" in t.text[1:]):
                 break
             if t.text in ACADEMIC_TITLES or t.text in HONORIFICS or t.text in self._generic:
@@ -256,7 +263,7 @@ class OrgRecognizer(RuleComponent):
         out = []
         words = [t.text for t in doc]
         for i in range(len(doc)):
-            for parts in self._suffixes:
+            for parts in self._suffixes_by_first.get(words[i], ()):
                 n = len(parts)
                 if words[i : i + n] != parts:
                     continue
@@ -269,6 +276,8 @@ class OrgRecognizer(RuleComponent):
                         break
                     if is_capitalised(prev.text) or is_acronym(prev.text) or prev.text in {"&", "-", "+"}:
                         start -= 1
+                    elif prev.lower_ == "und" and start >= 2 and doc[start - 2].text.endswith("-"):
+                        start -= 1  # "Lausitzer Elektro- und Anlagenbau GmbH"
                     else:
                         break
                 if start < i:
@@ -387,6 +396,16 @@ def _is_unit_of_role(doc: Doc, start: int, found) -> bool:  # noqa: ANN001
     return compound_head(doc[start - 2].text, role_nouns()) is not None
 
 
+def _is_org_adjective(text: str) -> bool:
+    """'Deutscher', 'Evangelische', and hyphenated 'Deutsch-Vietnamesische'."""
+    if _ORG_ADJECTIVE.match(text):
+        return True
+    parts = text.split("-")
+    return len(parts) > 1 and all(p[:1].isupper() for p in parts) and bool(_ORG_ADJECTIVE.match(parts[0])) and (
+        _is_capitalised_adjective(parts[-1])
+    )
+
+
 def _river_or_place(text: str) -> bool:
     """'Main' in 'Frankfurt am Main'; not 'Dienstag' in 'IHK Fulda am Dienstag'."""
     return is_capitalised(text) and (text in places() or text not in common_nouns())
@@ -438,7 +457,7 @@ def normalise_name(span: Span) -> str:
         text = tok.text
         if k == head_i:
             text = normalise_head(text)
-        elif head_i is not None and k < head_i and gender and _ORG_ADJECTIVE.match(text):
+        elif head_i is not None and k < head_i and gender and _is_org_adjective(text):
             text = nominative_adjective(text, gender)
         words.append(text + tok.whitespace_)
     return "".join(words).strip()

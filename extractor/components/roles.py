@@ -203,12 +203,11 @@ class RoleTagger(RuleComponent):
                 if c_end > end + 1:
                     complement = doc[end:c_end].text
                     end = c_end
-            # "IHK-Hauptgeschäftsführerin": the acronym names the organisation, the rest the role.
+            # "IHK-Hauptgeschäftsführerin": the tokenizer splits the acronym off; it names the
+            # organisation (an affiliation), the rest is the role.
             org_prefix = None
-            head_text = role.split(" ")[-1]
-            if "-" in head_text and is_acronym(head_text.split("-", 1)[0]):
-                org_prefix, rest = head_text.split("-", 1)
-                role = role[: len(role) - len(head_text)] + rest[:1].upper() + rest[1:]
+            if start >= 2 and doc[start - 1].text == "-" and not doc[start - 1].whitespace_ and is_acronym(doc[start - 2].text):
+                org_prefix = doc[start - 2].text
             span = Span(doc, start, end, label="ROLE")
             span._.ef_role = {
                 "role": role if complement is None else f"{role} {complement}",
