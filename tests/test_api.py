@@ -23,7 +23,7 @@ def test_api_extract_returns_valid_record(extractor_default):
     EventReport.model_validate(rep.model_dump(), context={"text": REPORT})
     person = rep.persons[0]
     assert person.name == "Jana Roth"
-    assert person.titles == ["Prof.", "Dr."]
+    assert person.titles == ["Prof.", "Dr.", "Frau"]
     assert person.roles == ["Vizepräsidentin für Forschung"]
     assert [(m.start, m.end) for m in person.mentions] == [
         (REPORT.index("Jana Roth"), REPORT.index("Jana Roth") + 9),

@@ -67,16 +67,13 @@ def _spans(text: str, *parts: str) -> list[tuple[int, int, str]]:
         # Gender-inclusive plural forms -> singular, keeping the gender mark as written.
         pytest.param(
             "Referent*innen", "die", "Referent*in", "Referent", "u",
-            marks=_bug("gender star form is not recognised: normalise returns None"),
         ),
         pytest.param(
             "Geschäftsführer:innen", "die", "Geschäftsführer:in", "Geschäftsführer", "u",
-            marks=_bug("gender colon form is not recognised: normalise returns None"),
         ),
         # Umlaut plural listed in the lexicon ('plural': 'Ärzte') is not used by normalise.
         pytest.param(
             "Ärzte", "die", "Arzt", "Arzt", "m",
-            marks=_bug("umlaut plural 'Ärzte' is not mapped to 'Arzt': normalise returns None"),
         ),
     ],
 )

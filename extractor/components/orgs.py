@@ -69,12 +69,12 @@ class OrgCluster:
 
 
 def _is_plural_form(form: str, head: str) -> bool:
-    """'Netzwerke', 'Initiativen', 'Ministerien' are plurals: generic, not one organisation."""
-    if form == head:
-        return False
-    if head.endswith("ium") and form == head[:-2] + "en":
-        return True
-    return form in {head + "e", head + "en", head + "n"} and not form.endswith("ns")
+    """'Netzwerke', 'Initiativen', 'Ministerien', 'Verbände' are plurals: generic, not one organisation.
+
+    An organisation head in the singular stands as itself or with the genitive -s/-es
+    ('des Verbands', 'des Bundesministeriums'); every other form is a plural (or an archaic dative).
+    """
+    return form not in {head, head + "s", head + "es"}
 
 
 def head_entry(text: str):  # noqa: ANN201 - returns (OrgHead, compound prefix) | None
@@ -125,6 +125,8 @@ def initials_match(acronym: str, long_form: str) -> bool:
     The letters must appear in order, the first at the start, and all but one at the start of a
     word or of a compound part (found by the organisation head lexicon).
     """
+    if long_form.split(" ", 1)[0] == acronym:
+        return True  # "IHK" for "IHK Berlin"
     acr = acronym.lower()
     words = [w for w in re.split(r"[\s-]+", long_form) if w and w.lower() not in {"für", "und", "der", "des", "die", "das", "von", "vom", "zur", "zum", "im", "&", "e.", "v.", "e.v."}]
     starts: set[int] = set()
@@ -285,6 +287,15 @@ class OrgRecognizer(RuleComponent):
                 break
         return out
 
+    def _acronym_with_place(self, doc: Doc) -> list[tuple[int, int]]:
+        """'IHK Berlin', 'HWK Kassel': a chamber's acronym with its seat names one organisation."""
+        out = []
+        for tok in doc[:-1]:
+            nxt = doc[tok.i + 1]
+            if is_acronym(tok.text) and tok.text not in self._generic and nxt.text in places() and not places()[nxt.text].ambiguous:
+                out.append((tok.i, tok.i + 2))
+        return out
+
     def _acronyms(self, doc: Doc) -> list[tuple[int, int]]:
         out = []
         dateline = {i for sp in doc.spans.get(ext.LAYOUT, []) if sp.label_ == "DATELINE" for i in range(sp.start, sp.end)}
@@ -305,6 +316,7 @@ class OrgRecognizer(RuleComponent):
         ranked += [(1, s, e) for s, e in self._head_phrases(doc)]
         if self.cfg["use_ner"]:
             ranked += [(2, e.start, e.end) for e in doc.ents if e.label_ == "ORG"]
+        ranked += [(1, s, e) for s, e in self._acronym_with_place(doc)]
         chosen = _best_first(ranked, blocked)
         taken = {i for s, e in chosen for i in range(s, e)}
         acronyms = [(s, e) for s, e in self._acronyms(doc) if s not in taken and s not in blocked]

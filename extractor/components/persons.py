@@ -24,10 +24,11 @@ from extractor.german import (
     DETERMINERS,
     HONORIFICS,
     NAME_PARTICLES,
+    PLACE_PREPOSITIONS,
     PREPOSITIONS,
     is_capitalised,
 )
-from extractor.lexicon import common_nouns, first_names, org_heads, places
+from extractor.lexicon import common_nouns, compound_head, first_names, org_heads, places, role_nouns
 
 # "Fuchs", "Müller-Lüdenscheidt", "Aydın", "O'Neill": an upper-case letter, then lower-case letters.
 _NAME_TOKEN = re.compile(r"^[^\W\d_][^\W\d_'’]*(?:['’][^\W\d_]+)?(?:-[^\W\d_][^\W\d_'’]*)*$")
@@ -105,8 +106,8 @@ class PersonRecognizer(RuleComponent):
         i = 0
         while i < len(doc):
             titles, j = _titles_at(doc, i)
-            anchored = bool(titles) or i in roles_by_end
-            span = self._name_at(doc, j, anchored=anchored, blocked=blocked | role_tokens)
+            anchor = "title" if titles else ("role" if i in roles_by_end else None)
+            span = self._name_at(doc, j, anchor=anchor, blocked=blocked | role_tokens)
             if span is None:
                 i += 1
                 continue
@@ -147,40 +148,49 @@ class PersonRecognizer(RuleComponent):
         ]
         return doc
 
-    def _name_at(self, doc: Doc, i: int, *, anchored: bool, blocked: set[int]) -> tuple[int, int] | None:
-        """Token range of a person name starting at i, or None."""
-        if i >= len(doc) or i in blocked or not is_name_token(doc[i].text):
+    def _name_at(self, doc: Doc, i: int, *, anchor: str | None, blocked: set[int]) -> tuple[int, int] | None:
+        """Token range of a person name starting at i, or None.
+
+        anchor (str | None): "title" after "Frau", "Dr." …; "role" after a role noun; None otherwise.
+        """
+        if i >= len(doc) or i in blocked:
+            return None
+        if anchor == "title" and doc[i].text in NAME_PARTICLES:
+            k = _skip_particles(doc, i)  # "Frau von der Leyen"
+            ok = k < len(doc) and k not in blocked and is_name_token(doc[k].text)
+            return (i, k + 1) if ok else None
+        if not is_name_token(doc[i].text):
             return None
         j = i
-        while j < len(doc) and j not in blocked and _is_first_name(doc[j].text) and j - i < 3:
+        while j < len(doc) and j - i < 3 and j not in blocked and _is_first_name(doc[j].text) and is_name_token(doc[j].text):
             j += 1
         n_first = j - i
-        # Particles: "Ursula von der Leyen", "Ludwig van Beethoven".
-        k = j
-        while k < len(doc) and doc[k].text in NAME_PARTICLES and k - j < 2:
-            k += 1
-        if k < len(doc) and k not in blocked and is_name_token(doc[k].text) and (
-            n_first > 0 or not _is_plain_word(doc[k].text) or k > j
-        ):
-            if k > j and not n_first and not anchored:
-                return None
-            end = k + 1
-            if n_first == 0 and not anchored:
-                return None
-            if n_first == 0 and end < len(doc) and is_name_token(doc[end].text) and not _is_plain_word(doc[end].text):
-                end += 1  # "Referatsleiter Kemal Öztürk" with an unknown first name
-            return i, end
+        k = _skip_particles(doc, j)  # "Ursula von der Leyen", "Ludwig van Beethoven"
+        surname = k < len(doc) and k not in blocked and is_name_token(doc[k].text) and not _is_role_or_org(doc[k].text)
+        if n_first and surname:
+            return i, k + 1  # after a first name any capitalised word is the surname: "Stefanie Fuchs"
         if n_first >= 2:
-            return i, j  # "Anna Maria" + a surname that is also a first name: "Thomas Werner"
-        if n_first == 1 and j < len(doc) and is_name_token(doc[j].text) and (
-            doc[j].text in first_names()
-        ):
-            return i, j + 1
-        if anchored and n_first == 0 and not _is_plain_word(doc[i].text):
-            return i, i + 1  # "Frau Fuchs", "Referatsleiter Müller"
-        if anchored and n_first == 1 and j < len(doc) and is_name_token(doc[j].text):
-            return i, j + 1  # "Referatsleiter Markus Müller": the role vouches for the surname
+            return i, j  # "Thomas Werner": the surname is also a first name
+        if anchor == "title" and not _is_role_or_org(doc[i].text):
+            return i, i + 1  # "Frau Müller", "Herrn Berger", "Dr. Schmidt"
+        if anchor == "role" and n_first == 0 and not _is_plain_word(doc[i].text):
+            end = i + 1
+            if end < len(doc) and end not in blocked and is_name_token(doc[end].text) and not _is_plain_word(doc[end].text):
+                end += 1  # "Referatsleiter Kemal Öztürk" with a first name we do not know
+            return i, end
         return None
+
+
+def _skip_particles(doc: Doc, j: int) -> int:
+    k = j
+    while k < len(doc) and doc[k].text in NAME_PARTICLES and k - j < 2:
+        k += 1
+    return k
+
+
+def _is_role_or_org(text: str) -> bool:
+    """'Bürgermeisterin', 'Ministerium': a title or body, not a surname ('Frau Bürgermeisterin')."""
+    return compound_head(text, role_nouns()) is not None or text in org_heads()
 
 
 def _titles_at(doc: Doc, i: int) -> tuple[list[str], int]:
@@ -237,35 +247,66 @@ def _cluster(doc: Doc, candidates: dict[tuple[int, int], list[str]]) -> list[Per
 
 
 def _add_surname_mentions(doc: Doc, clusters: list[PersonCluster], blocked: set[int]) -> None:
-    """Later 'Fuchs' or 'Frau Fuchs' joins 'Stefanie Fuchs' when the surname is unambiguous."""
+    """Later 'Fuchs' or 'Frau Fuchs' joins 'Stefanie Fuchs' when the surname is unambiguous.
+
+    A known surname wins over the gazetteer: after "Jana Roth", a later "Roth" is her, not the town.
+    """
     owners: dict[str, list[PersonCluster]] = {}
     for c in clusters:
         if len(c.name.split()) > 1:
             owners.setdefault(c.surname, []).append(c)
     taken = {i for c in clusters for s, e in c.mentions for i in range(s, e)}
+    places_taken: set[int] = set()
+    # After "nach", "in", "aus" the word stays the place: "Jana Roth zog nach Roth."
+    loc_tokens = {
+        sp.start
+        for sp in doc.spans.get(ext.LOCATIONS, [])
+        if len(sp) == 1 and not (sp.start > 0 and doc[sp.start - 1].lower_ in PLACE_PREPOSITIONS)
+    }
     for tok in doc:
-        if tok.i in taken or tok.i in blocked:
+        if tok.i in taken or (tok.i in blocked and tok.i not in loc_tokens):
             continue
         text = tok.text
-        if text.endswith(("s", "'")) and text[:-1] in owners and text not in owners:
+        if text not in owners and text.endswith(("s", "'")) and text[:-1] in owners:
             text = text[:-1]  # genitive "Fuchs'" / "Müllers Rede"
-            if text not in owners:
-                continue
-            span_end = tok.i + 1
-            owners_list = owners[text]
-            if len(owners_list) == 1:
-                owners_list[0].mentions.append((tok.i, span_end))
+        owner = owners.get(text)
+        if owner is None or len(owner) != 1:
             continue
-        if text in owners and len(owners[text]) == 1:
-            owners[text][0].mentions.append((tok.i, tok.i + 1))
+        owner[0].mentions.append((tok.i, tok.i + 1))
+        titles, _ = _titles_before(doc, tok.i)
+        for t in titles:
+            if t not in owner[0].titles:
+                owner[0].titles.append(t)
+        if tok.i in loc_tokens:
+            places_taken.add(tok.i)
+    if places_taken:
+        _drop_locations(doc, places_taken)
+
+
+def _titles_before(doc: Doc, i: int) -> tuple[list[str], int]:
+    k = i
+    while k > 0 and (doc[k - 1].text in HONORIFICS or doc[k - 1].text in ACADEMIC_TITLES):
+        k -= 1
+    return [t.text for t in doc[k:i]], k
+
+
+def _drop_locations(doc: Doc, tokens: set[int]) -> None:
+    """Remove location mentions that turned out to be surnames."""
+    kept = [sp for sp in doc.spans.get(ext.LOCATIONS, []) if sp.start not in tokens]
+    doc.spans[ext.LOCATIONS] = kept
+    starts = {doc[i].idx for i in tokens}
+    clusters = []
+    for c in doc._.ef_locations or []:
+        c["mentions"] = [m for m in c["mentions"] if m[0] not in starts]
+        if c["mentions"]:
+            clusters.append(c)
+    doc._.ef_locations = clusters
 
 
 def _attach_roles_and_orgs(doc: Doc, c: PersonCluster, roles_by_end: dict[int, Span], orgs: dict[int, str]) -> None:
     for s, e in sorted(c.mentions):
         # Role before the name, possibly with titles between: "Referatsleiter Dr. Markus Müller".
-        k = s
-        while k > 0 and (doc[k - 1].text in HONORIFICS or doc[k - 1].text in ACADEMIC_TITLES):
-            k -= 1
+        _, k = _titles_before(doc, s)
         role = roles_by_end.get(k)
         if role is None and k > 0 and doc[k - 1].text == ",":
             role = _fronted_role(doc, k - 1, roles_by_end)

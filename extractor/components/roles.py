@@ -7,6 +7,8 @@ base lemmas; `RoleLexicon.normalise` maps an inflected compound back to nominati
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass
 
 from spacy.language import Language
@@ -36,6 +38,7 @@ class RoleMatch:
     participle: bool = False  # adjectival noun: "Vorsitzender"/"Vorsitzende"
 
 
+_GENDER_INCLUSIVE = re.compile(r"^(.+?)([*:_/])in(?:nen)?$")
 _FEMININE_DETERMINERS = frozenset("die eine unsere ihre seine diese".split())
 _FEM_OBLIQUE = frozenset("der einer unserer ihrer seiner dieser".split())
 
@@ -47,12 +50,16 @@ class RoleLexicon:
         # form (lowercase) -> (lemma, gender, may end a compound, is a participle noun)
         self._forms: dict[str, tuple[str, str, bool, bool]] = {}
         self.kinds: dict[str, str] = {}
+        self._plurals: dict[str, str] = {}
         for e in entries:
             lemma, fem = e["lemma"], e.get("feminine")
             head = bool(e.get("compound_head"))
             # "Vorsitzender"/"Vorsitzende": participle nouns decline like adjectives.
             participle = bool(fem) and lemma.endswith("er") and fem == lemma[:-1]
             self._forms[lemma.lower()] = (lemma, "m", head, participle)
+            if e.get("plural") and not participle:
+                # "die Ärzte" -> Arzt: irregular plurals come from the lexicon.
+                self._plurals[e["plural"].lower()] = lemma
             if fem:
                 self._forms.setdefault(fem.lower(), (lemma, "f", head, participle))
             self.kinds[lemma] = e.get("kind", "function")
@@ -66,6 +73,17 @@ class RoleLexicon:
         """
         if not text[:1].isupper() or not any(c.islower() for c in text):
             return None
+        inclusive = _GENDER_INCLUSIVE.match(text)
+        if inclusive is not None:
+            # "Referent*innen", "Geschäftsführer:in": both genders; the singular keeps the mark.
+            base, mark = inclusive.group(1), inclusive.group(2)
+            found = self.normalise(base, prev)
+            if found is None:
+                return None
+            return RoleMatch(role=f"{found.role}{mark}in", lemma=found.lemma, gender="u")
+        if text.lower() in self._plurals:
+            lemma = self._plurals[text.lower()]
+            return RoleMatch(role=lemma, lemma=lemma, gender="m")
         for stem, adjectival in _stems(text):
             found = self._lookup(stem)
             if found is None or (adjectival and not found[2]):
@@ -184,7 +202,10 @@ class RoleTagger(RuleComponent):
     def __call__(self, doc: Doc) -> Doc:
         spans: list[Span] = []
         org_starts = {s.start for s in doc.spans.get(ext.ORGS, [])}
+        covered = -1  # end of the last role's complement: nouns inside it are not roles
         for tok in doc:
+            if tok.i < covered:
+                continue
             prev = doc[tok.i - 1].text if tok.i > 0 else None
             match = self.lexicon.normalise(tok.text, prev)
             if match is None:
@@ -208,6 +229,7 @@ class RoleTagger(RuleComponent):
             org_prefix = None
             if start >= 2 and doc[start - 1].text == "-" and not doc[start - 1].whitespace_ and is_acronym(doc[start - 2].text):
                 org_prefix = doc[start - 2].text
+            covered = end
             span = Span(doc, start, end, label="ROLE")
             span._.ef_role = {
                 "role": role if complement is None else f"{role} {complement}",
