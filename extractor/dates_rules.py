@@ -71,7 +71,8 @@ _MONTH = rf"(?:{_MONTH_FULL}|{_MONTH_ABBR})"
 _WEEKDAY = r"(?:Montag|Dienstag|Mittwoch|Donnerstag|Freitag|Samstag|Sonnabend|Sonntag|Mo\.|Di\.|Mi\.|Do\.|Fr\.|Sa\.|So\.)"
 _DAY = r"(?:0?[1-9]|[12]\d|3[01])"
 _MON_NUM = r"(?:0?[1-9]|1[0-2])"
-_YEAR = r"(?:19\d\d|20\d\d)"
+# 1600-2099: founding years ("seit 1874") are dates; earlier four-digit numbers rarely are.
+_YEAR = r"(?:1[6-9]\d\d|20\d\d)"
 # "Dienstag, 4. Juni", "Montag, den 3. März", "Di., 04.06.": the weekday belongs to the span.
 _WD = r"(?:(?P<{g}>" + _WEEKDAY + r")\s*,?\s*(?:(?:den|dem)\s+)?)?"
 _DASH = r"\s*[-–—]\s*"
@@ -128,7 +129,7 @@ _REL_PERIOD = re.compile(
     r"(?P<unit>Jahr(?:es)?|Monat(?:s)?|Woche)(?![\w-])"
 )
 _REL_OFFSET = {"letzt": -1, "vergangen": -1, "vorig": -1, "nächst": 1, "kommend": 1, "dies": 0}
-_PRIOR_YEAR = re.compile(r"(?<![\w-])(?:[Ii]m\s+)?Vorjahr(?:es|s)?(?![\w-])")
+_PRIOR_YEAR = re.compile(r"(?<![\w-])Vorjahr(?:es|s)?(?![\w-])")
 _AGO = re.compile(
     r"(?<![\w-])[Vv]or\s+(?P<n>\d{1,2}|einem|einer|zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|elf|zwölf)\s+"
     r"(?P<unit>Tag(?:en)?|Woche(?:n)?|Monat(?:en)?|Jahr(?:en)?)(?![\w-])"
@@ -139,6 +140,25 @@ _REL_WEEKDAY = re.compile(
     r"(?P<wd>Montag|Dienstag|Mittwoch|Donnerstag|Freitag|Samstag|Sonnabend|Sonntag)"
     r"(?P<part>morgen|vormittag|mittag|nachmittag|abend|\s+(?:Morgen|Vormittag|Mittag|Nachmittag|Abend)(?![\w-]))?(?![\w-])"
 )
+_WEEKDAY_FULL = r"(?:Montag|Dienstag|Mittwoch|Donnerstag|Freitag|Samstag|Sonnabend|Sonntag)"
+# "am Donnerstag und Freitag", "von Freitag bis Sonntag", "Freitag und Samstag": one period of days.
+_REL_WEEKDAY_RANGE = re.compile(
+    r"(?<![\w-])(?:(?P<am>[Aa]m|[Aa]n|[Vv]on|[Zz]wischen|[Ss]eit|[Aa]b|[Bb]is)\s+)?"
+    r"(?:(?P<mod>[Vv]ergangenen|[Ll]etzten|[Vv]origen|[Kk]ommenden|[Nn]ächsten|[Dd]iesen)\s+)?"
+    rf"(?P<wd1>{_WEEKDAY_FULL})"
+    r"(?:\s+(?:und|&|bis(?:\s+(?:zum|einschließlich))?)\s+(?:am\s+)?|\s*[-–/]\s*)"
+    rf"(?P<wd2>{_WEEKDAY_FULL})"
+    r"(?P<part>morgen|vormittag|mittag|nachmittag|abend)?(?![\w-])"
+)
+# "am Wochenende", "vergangenes Wochenende": Saturday and Sunday.
+_REL_WEEKEND = re.compile(
+    r"(?<![\w-])(?:(?P<am>[Aa]m|[Aa]n\s+diesem|[Üü]bers|[Ss]eit|[Aa]b|[Bb]is\s+zum)\s+)?"
+    r"(?:(?P<mod>[Vv]ergangene[ns]?|[Ll]etzte[ns]?|[Vv]orige[ns]?|[Kk]ommende[ns]?|[Nn]ächste[ns]?|[Dd]ieses)\s+)?"
+    r"(?P<w>Wochenende)(?![\w-])"
+)
+_BEFORE_MODS = ("vergangen", "letzt", "vorig")
+_AFTER_MODS = ("kommend", "nächst")
+
 _EVENT_DAY = re.compile(
     r"(?<![\w-])(?:(?P<part>Vormittag|Nachmittag|Morgen|Mittag|Abend)\s+des\s+)?"
     r"(?:(?P<ordw>[Ee]rst|[Zz]weit|[Dd]ritt|[Vv]iert|[Ff]ünft|[Ss]echst|[Ss]iebent|[Ss]iebt)(?:e|en|er|es|em)|(?P<ordn>[1-9])\.)"
@@ -166,6 +186,25 @@ _AMOUNT_WORDS = frozenset(
 )
 # Lowercase units after a number: "2000 km".
 _UNIT_WORDS = frozenset("km m kg t ha qm mio. mrd. mal stück prozent euro eur".split())
+# Nouns whose number is a label, never a year, however old it looks: "Raum 1802", "Hauptstraße 1910".
+_NUMBER_LABELS = frozenset(
+    "raum zimmer hörsaal saal stand halle gebäude gleis linie bus zug postfach kennziffer aktenzeichen "
+    "nummer nr. tel. telefon fax plz".split()
+)
+_STREET_SUFFIXES = ("straße", "strasse", "str.", "weg", "allee", "platz", "gasse", "damm", "ufer", "chaussee")
+# Words of a clause that speaks of the future: "findet … statt", "wird", "soll", "plant", "nächste".
+_FUTURE_VERBS = frozenset(
+    "findet finden stattfinden stattfindet wird werden werde soll sollen solle plant planen plane geplant "
+    "voraussichtlich künftig demnächst".split()
+)
+_FUTURE_ADJECTIVES = frozenset(
+    "nächste nächsten nächster nächstes kommende kommenden kommender kommendes bevorstehende "
+    "bevorstehenden".split()
+)
+# Words before "heute" that make it "nowadays": the past is contrasted with the present.
+_THEN_WORDS = frozenset(
+    "damals früher einst einstmals anfangs ursprünglich gegründet gründete gründeten gründung".split()
+)
 # Event-type heads: "INQA-Praxiswerkstatt 2024", "Bundesarbeitstagung 2017", "Fachtag 2024".
 _EVENT_SUFFIXES = (
     "tagung", "konferenz", "werkstatt", "tag", "tage", "forum", "kongress", "messe", "preis", "award",
@@ -203,6 +242,7 @@ class Candidate:
     weekday: int | None = None
     name_year: bool = False  # the year of an event name ("Fachtag 2024")
     rel: tuple[Any, ...] | None = None  # ("day", n) / ("week", n) / ("month", n) / ("year", n) / ("weekday", wd, mode)
+    future: bool = False  # its clause speaks of the future ("findet … statt", "soll", "nächste")
 
 
 @dataclass(frozen=True)
@@ -332,10 +372,19 @@ def _next_word(text: str, pos: int) -> str:
 
 
 def _event_word_before(text: str, pos: int, n: int = 4) -> bool:
-    """An event-type word among the `n` words before `pos`, within the same line and clause."""
+    """An event-type word among the `n` words before `pos`, within the same line and clause.
+
+    A quoted name counts with the event noun before its opening quote: 'Konferenz „Go Global 2024“'.
+    """
     line = text[max(0, pos - 80):pos].rsplit("\n", 1)[-1]
-    clause = re.split(r"[.,;:!?()„“\"–—]", line)[-1]
-    return any(_is_event_name(w) for w in clause.split()[-n:])
+    parts = re.split(r"([.,;:!?()„“\"–—])", line)
+    clause = parts[-1]
+    if any(_is_event_name(w) for w in clause.split()[-n:]):
+        return True
+    if len(parts) >= 3 and parts[-2] in "„\"" and not re.search(r"[.,;:!?()“”]", clause):
+        before = parts[-3].split()
+        return bool(before) and _is_event_name(before[-1])
+    return False
 
 
 def _is_acronym(word: str) -> bool:
@@ -355,8 +404,13 @@ def _is_event_name(word: str) -> bool:
     return len(parts) > 1 and parts[0].isupper() and parts[0].isalpha() and len(parts[0]) >= 2
 
 
-def _year_role(text: str, start: int, end: int) -> str | None:
-    """Whether a bare year at [start, end) is a time ("time"), an event-name year ("name") or neither."""
+def _year_role(text: str, start: int, end: int, ref_year: int) -> str | None:
+    """Whether a bare year at [start, end) is a time ("time"), an event-name year ("name") or neither.
+
+    ref_year (int): the year the text is written in (`reference_year`). German capitalises every
+        noun, so a year after a noun is a name only when it is recent or ahead ("Agenda 2030",
+        "Strategie 2025"); a clearly older one is a date ("Gegründet wurde der Betrieb 1924").
+    """
     prev, _ = _prev_word(text, start)
     nxt = _next_word(text, end)
     if prev in {"©", "(c)", "(C)"} or re.fullmatch(r"[\d/+()–—-]+", prev) or re.match(r"\d", nxt):
@@ -377,7 +431,11 @@ def _year_role(text: str, start: int, end: int) -> str | None:
         if word[:1].isupper() and not friendly:
             if _event_word_before(text, start):
                 return "name"  # "Fachtag Inklusion 2023", "Tag der offenen Tür 2024"
-            return None  # "Agenda 2030", "Raum 2024", "Hauptstraße 2010": part of a name or address
+            if low in _NUMBER_LABELS or low.endswith(_STREET_SUFFIXES):
+                return None  # "Raum 1802", "Hauptstraße 1910": a label or an address
+            if int(text[start:end]) >= ref_year - 1:
+                return None  # "Agenda 2030", "Raum 2024": a target or label, part of a name
+            # Older: "der Betrieb 1924 von …" is a date, unless a noun follows ("1924 Mitglieder").
     nxt_clean = nxt.strip("\"'„“”()[],;:!?")
     if nxt_clean.lower() in _UNIT_WORDS:
         return None

@@ -17,7 +17,8 @@ from spacy.tokens import Doc, Span
 
 from extractor import extensions as ext
 from extractor.components.base import RuleComponent
-from extractor.lexicon import attendee_nouns, compound_head, event_types
+from extractor.german import is_capitalised, nominative_adjective, noun_gender
+from extractor.lexicon import attendee_nouns, compound_head, event_types, first_names, generic_nouns, places
 
 _QUOTES = re.compile(r"[„“\"»«]([^„“\"»«\n]{3,120})[“”\"«»]")
 _MOTTO = re.compile(r"(?:Motto|Thema|Titel|Leitthema|Überschrift)\s*:?\s*[„“\"»«]([^„“\"»«\n]{3,120})[“”\"«»]")
@@ -45,6 +46,99 @@ _LEAD_SUBJECT = re.compile(
 )
 _HOSTING_VERB = re.compile(r"\b(?:eingeladen|ausgerichtet|veranstaltet|organisiert|lud|luden)\b")
 _CO_HOST = re.compile(r"\b(?:gemeinsam mit|zusammen mit|in Kooperation mit|in Zusammenarbeit mit|und)\s+(?:der|dem|den|des)?\s*$")
+
+
+def event_name_around(doc: Doc, i: int) -> Span | None:
+    """The event's name around the event noun doc[i], when something marks it as a name.
+
+    Markers: a name prefix ("INQA-Praxiswerkstatt"), a proper adjective ("Westfälischer Archivtag",
+    "5. Mitteldeutsche Wasserstoffkonferenz"), a proper tail ("Fachtag Demenz", "Baumesse Ostsee"),
+    a year ("Bundesarbeitstagung 2017"), a hyphenated compound ("Wasserstoff-Konferenz"), or a
+    quoted name right after the noun ("Ausbildungsmesse „Zukunft Beruf“"); a quoted phrase that
+    reads as a motto ("Ausbildung inklusiv") is the topic instead.
+    """
+    tok = doc[i]
+    start, end = i, i + 1
+    if start >= 2 and doc[start - 1].text == "-" and not doc[start - 2].whitespace_:
+        start -= 2  # "INQA-Praxiswerkstatt": the tokenizer split off the acronym
+    while start > 0 and _is_proper_adjective(doc[start - 1].text):
+        start -= 1
+    if start < i and start > 0 and _ORDINAL.match(doc[start - 1].text):
+        start -= 1  # "5. Mitteldeutsche Wasserstoffkonferenz"
+    around = _quoted_around(doc, i)
+    if around is not None:
+        return around  # „Green Supplier Award“: the noun stands inside a quoted name
+    quoted = _quoted_after(doc, end)
+    if quoted is not None and _reads_as_name(quoted):
+        return quoted
+    while end < len(doc) and end - i <= 2 and _is_name_tail(doc[end]):
+        end += 1
+    if end < len(doc) and _YEAR.match(doc[end].text):
+        end += 1
+    # A prefix alone ("IHK-Workshop", "Wasserstoff-Konferenz") describes; it needs a year,
+    # a tail or a proper adjective to name.
+    adjective = any(_is_proper_adjective(t.text) for t in doc[start:i])
+    if adjective or end > i + 1:
+        return Span(doc, start, end, label="EVENT")
+    return None
+
+
+def event_name_text(span: Span) -> str:
+    """Nominative of a name: 'der Akademischen Jahresfeier' -> 'Akademische Jahresfeier'."""
+    heads = [t for t in span if _event_type(t.text) is not None]
+    gender = noun_gender(heads[0].text) if heads else None
+    words = []
+    for tok in span:
+        text = tok.text
+        if gender and heads and tok.i < heads[0].i and _is_proper_adjective(text) and text.endswith(("en", "em", "es", "er", "e")):
+            text = nominative_adjective(text, gender) if not text.endswith(("er",)) or text[:-2] not in places() else text
+        words.append(text + tok.whitespace_)
+    return "".join(words).strip()
+
+
+def _is_proper_adjective(text: str) -> bool:
+    """'Westfälischer', 'Heilbronner', 'Mitteldeutsche', 'Akademische': capitalised adjectives."""
+    if not is_capitalised(text):
+        return False
+    if text.endswith(("ische", "ischer", "ischen", "isches", "deutsche", "deutscher", "deutschen")):
+        return True
+    return text.endswith("er") and text[:-2] in places()  # "Heilbronner" from Heilbronn
+
+
+def _is_name_tail(tok) -> bool:  # noqa: ANN001 - Token
+    """'Demenz' in 'Fachtag Demenz': a capitalised singular noun or name, not a verb-led clause."""
+    text = tok.text
+    if tok.is_sent_start or not is_capitalised(text) or text in generic_nouns() or is_attendee_noun(text):
+        return False
+    if text in first_names() or text.endswith(("innen", "ungen")):
+        return False
+    return True
+
+
+def _quoted_around(doc: Doc, i: int) -> Span | None:
+    left = next((k for k in range(i, max(-1, i - 5), -1) if doc[k].text in {"„", "»"} or (doc[k].text == '"' and k < i)), None)
+    if left is None:
+        return None
+    for j in range(i + 1, min(i + 5, len(doc))):
+        if doc[j].text in {"“", "”", '"', "«"}:
+            span = Span(doc, left + 1, j, label="EVENT")
+            return span if _reads_as_name(span) else None
+    return None
+
+
+def _quoted_after(doc: Doc, i: int) -> Span | None:
+    if i >= len(doc) or doc[i].text not in {"„", "“", '"', "»"}:
+        return None
+    for j in range(i + 1, min(i + 10, len(doc))):
+        if doc[j].text in {"“", "”", '"', "«"}:
+            return Span(doc, i + 1, j, label="EVENT") if j > i + 1 else None
+    return None
+
+
+def _reads_as_name(span: Span) -> bool:
+    """'Zukunft Beruf', 'Go Global 2024' read as names; 'Ausbildung inklusiv' reads as a motto."""
+    words = [t for t in span if t.is_alpha or t.like_num]
+    return 0 < len(words) <= 4 and all(t.text[:1].isupper() or t.like_num for t in words)
 
 
 def _staff_of_host(doc: Doc, organisers: list[str]) -> None:
@@ -98,11 +192,22 @@ _ATTENDING = re.compile(
     r"\b(?:teil(?:genommen|nahmen|nehmenden)?|nahmen|nahm|kamen|kam|besuchten|besucht|folgten|begrüßte|begrüßten|"
     r"begrüßt|trafen|versammelten|diskutierten|informierten|erschienen|zählte|zählten|lockte|lockten)\b"
 )
+# "Tag" names an event only inside a compound ("Fachtag", "Archivtag"); alone, and in the
+# compounds below, it is a day or a parliament.
+_ONLY_IN_COMPOUNDS = frozenset({"Tag", "Tage", "Tagen", "Tages", "Tags"})
+_DAY_WORDS = re.compile(
+    r"(?:Montag|Dienstag|Mittwoch|Donnerstag|Freitag|Samstag|Sonnabend|Sonntag|Feiertag|Werktag|Wochentag|"
+    r"Geburtstag|Alltag|Vortag|Folgetag|Mittag|Stichtag|Arbeitstag|Landtag|Bundestag|Kreistag|Reichstag|Ehrentag)"
+    r"(?:e|en|es|s)?$"
+)
+_ORDINAL = re.compile(r"^\d{1,2}\.$")
 _YEAR = re.compile(r"^(19|20)\d\d$")
 _LEAD_CHARS = 600
 
 
 def _event_type(text: str):  # noqa: ANN201 - EventTypeEntry | None
+    if text in _ONLY_IN_COMPOUNDS or _DAY_WORDS.search(text):
+        return None
     table = event_types()
     if text in table:
         return table[text]
@@ -136,11 +241,13 @@ class EventFramer(RuleComponent):
         if name_span is not None:
             spans.append(name_span)
         topic_span = self._topic(doc, title, lead_end)
+        if topic_span is not None and name_span is not None and topic_span.start_char == name_span.start_char:
+            topic_span = None  # a quoted name is not also the motto
         if topic_span is not None:
             spans.append(topic_span)
         start, end = self._when(doc, lead_end, name_span)
         frame = {
-            "name": name_span.text if name_span is not None else None,
+            "name": event_name_text(name_span) if name_span is not None else None,
             "type": etype,
             "topic": topic_span.text if topic_span is not None else None,
             "location": self._where(doc, lead_end),
@@ -156,6 +263,7 @@ class EventFramer(RuleComponent):
         return doc
 
     def _type_and_name(self, doc: Doc, title: Span | None, lead_end: int) -> tuple[str | None, Span | None]:
+        """The first event noun in the headline or lead gives the type; a marked one also the name."""
         first = None
         for tok in doc:
             if tok.idx > lead_end and first is not None:
@@ -163,17 +271,9 @@ class EventFramer(RuleComponent):
             entry = _event_type(tok.text)
             if entry is None or not tok.text[:1].isupper():
                 continue
-            name_start, name_end = tok.i, tok.i + 1
-            # "INQA-Praxiswerkstatt": the tokenizer split off the organisation's acronym.
-            if name_start >= 2 and doc[name_start - 1].text == "-" and not doc[name_start - 2].whitespace_:
-                name_start -= 2
-            if name_end < len(doc) and _YEAR.match(doc[name_end].text):
-                name_end += 1
-            # A name needs a marker: a name prefix ("INQA-Praxiswerkstatt"), a year
-            # ("Bundesarbeitstagung 2017") or a hyphenated compound ("Wasserstoff-Konferenz").
-            named = "-" in tok.text or name_start < tok.i or name_end > tok.i + 1
-            if named:
-                return entry.type, Span(doc, name_start, name_end, label="EVENT")
+            name = event_name_around(doc, tok.i)
+            if name is not None:
+                return entry.type, name
             if first is None:
                 first = entry.type
         return first, None
