@@ -11,6 +11,7 @@ from contextlib import nullcontext
 from pathlib import Path
 from typing import Iterator, Optional
 
+import jsonlines
 import typer
 from rich.console import Console
 
@@ -96,6 +97,8 @@ def extract(
             yield item
 
     out = output.open("w", encoding="utf8") if output else sys.stdout
+    # One complete JSON line per record, flushed at once, so that a killed run loses nothing written.
+    writer = jsonlines.Writer(out, compact=True, flush=True)
     show_progress = not quiet and err.is_terminal
     try:
         with err.status("extracting…", spinner="dots") if show_progress else nullcontext():
@@ -104,9 +107,11 @@ def extract(
                 if any(w.startswith("[E002]") for w in report.warnings):
                     counts["errors"] += 1
                     err.print(f"[red]error:[/red] {report.doc_id}: {report.warnings[-1]}", highlight=False)
-                line = report.model_dump_json(indent=2 if pretty else None)
-                out.write(line + "\n")
-                out.flush()
+                if pretty:
+                    out.write(report.model_dump_json(indent=2) + "\n")
+                    out.flush()
+                else:
+                    writer.write(report.model_dump(mode="json"))
     finally:
         if output:
             out.close()

@@ -143,12 +143,21 @@ def _reads_as_name(span: Span) -> bool:
 
 def _staff_of_host(doc: Doc, organisers: list[str]) -> None:
     """People holding a staff function ("Referatsleiter", "Hauptgeschäftsführer") whom the text
-    ties to no organisation work for the host, when the report names exactly one host."""
+    ties to no organisation work for the host, when the report names exactly one host.
+
+    Not for "Unsere Geschäftsführerin" (the publisher's staff, who may be a guest of the host) nor
+    for a role with its own unit ("Leiter der Abteilung X": the unit belongs to someone else).
+    """
     if len(organisers) != 1:
         return
-    kinds = {sp._.ef_role["role"]: sp._.ef_role.get("kind") for sp in doc.spans.get(ext.ROLES, [])}
+    staff: set[str] = set()
+    for sp in doc.spans.get(ext.ROLES, []):
+        info = sp._.ef_role
+        possessive = sp.start > 0 and doc[sp.start - 1].lower_.startswith("unser")
+        if info.get("kind") == "function" and not info.get("complement") and not possessive:
+            staff.add(info["role"])
     for person in doc._.ef_persons or []:
-        if person["organisation"] is None and any(kinds.get(r) == "function" for r in person["roles"]):
+        if person["organisation"] is None and person["roles"] and all(r in staff for r in person["roles"]):
             person["organisation"] = organisers[0]
 
 

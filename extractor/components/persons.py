@@ -48,6 +48,9 @@ _OFFICE_BODIES: dict[str, tuple[str, ...]] = {
     "Dekan": ("Universität", "Hochschule"),
 }
 _PUBLISHER_CUE = re.compile(r"(?:\bwir als|\b[Uu]nser(?:es|er|em|en)?(?:\s+\w+)?)\s*(?:der|des|die|das)?\s*$")
+# Prepositions fused with an article ("zum", "im") take a noun phrase, and "aus" takes a place or
+# concept; written German does not put a bare person name after them.
+_NO_BARE_NAME_AFTER = frozenset("aus im ins zum zur beim am vom".split())
 # Role kinds whose holder works for the organisation the passage is about.
 _NEARBY_KINDS = frozenset({"function", "profession"})
 _MONTHS_AND_DAYS = frozenset(
@@ -168,6 +171,8 @@ class PersonRecognizer(RuleComponent):
         k = _skip_particles(doc, j)  # "Ursula von der Leyen", "Ludwig van Beethoven"
         surname = k < len(doc) and k not in blocked and is_name_token(doc[k].text) and not _is_role_or_org(doc[k].text)
         if n_first and surname:
+            if anchor is None and i > 0 and doc[i - 1].lower_ in _NO_BARE_NAME_AFTER:
+                return None  # "aus Peer Learning", "zum Max Planck Institut": not a person here
             return i, k + 1  # after a first name any capitalised word is the surname: "Stefanie Fuchs"
         if n_first >= 2:
             return i, j  # "Thomas Werner": the surname is also a first name
