@@ -18,17 +18,28 @@ Two steps, kept apart on purpose:
    "am Montag") and knows no ISO weeks.
 
 Decisions (documented because the text is often ambiguous):
-- Spans start at the first day number or weekday: "vom 4. bis 5. Juni 2024" -> "4. bis 5. Juni 2024";
-  "am 04.06.2024" -> "04.06.2024"; "im Jahr 2023" -> "2023". Relative phrases keep their preposition
-  because it carries the meaning: "im letzten Jahr", "vor zwei Wochen", "in der vergangenen Woche".
-  A weekday alone keeps its modifier but not "am": "vergangenen Montag", "Montag".
+- Spans start after the preposition, also for relative phrases: "vom 4. bis 5. Juni 2024" ->
+  "4. bis 5. Juni 2024"; "am 04.06.2024" -> "04.06.2024"; "im Jahr 2023" -> "2023"; "im kommenden
+  Jahr" -> "kommenden Jahr"; "in der vergangenen Woche" -> "vergangenen Woche"; "am Samstag" ->
+  "Samstag". Only "vor" stays, it carries the meaning: "vor zwei Wochen". Modifiers stay:
+  "vergangenen Montag".
+- Weekday periods ("am Donnerstag und Freitag", "von Freitag bis Sonntag", "am Wochenende") are one
+  span with a "start/end" value. Weekdays resolve like a report reads them: the last such days on or
+  before publication; ahead with "kommenden", "ab"/"bis" or in a clause about the future
+  ("Am Freitag findet das Fest statt"). Opening hours ("Montag bis Freitag, 8 bis 16 Uhr") are none.
+- "heute", "gestern", "morgen" in direct speech (the speaker's day, not the publication's) and a
+  "heute" set against the past ("1924 gegründet. Heute beschäftigt …": "nowadays") are no dates.
 - A weekday next to a date belongs to the span but not to the string dateparser reads: dateparser
   ignores it anyway and fails on "Montag, den 3. März" and "Sonnabend". It only picks the year of
   a yearless date ("Mittwoch, 4. Juni").
 - A year right after an event-type noun or an acronym-prefixed name ("INQA-Praxiswerkstatt 2024",
-  "Bundesarbeitstagung 2017") is the event's year: emitted as a DATE and used as context year.
-  A year after any other capitalised noun is part of a name ("Agenda 2030", "Raum 2024"): skipped.
-- Missing years: see `context_year`. Unknown years are written "XXXX" (ISO 8601-2 unspecified).
+  "Bundesarbeitstagung 2017", "Konferenz „Go Global 2024“") is the event's year: emitted as a DATE
+  and used as context year. A recent or future year after any other capitalised noun is part of a
+  name ("Agenda 2030", "Strategie 2025"); German capitalises every noun, so a clearly older one is a
+  date ("Gegründet wurde der Betrieb 1924"), except after labels and streets ("Raum 1802").
+- Missing years: the years of full dates and event names, then the publication year, then a bare
+  year (see `context_year`, `_published_year`); a clause about the future never lies before
+  publication. Unknown years are written "XXXX" (ISO 8601-2 unspecified).
 - Relative expressions are emitted only when the publication date is known.
 - Durations ("zwei Tage"), clock times alone ("14 Uhr"), ordinals ("3. Platz"), "2023/24": no date.
 """
@@ -74,7 +85,9 @@ _MON_NUM = r"(?:0?[1-9]|1[0-2])"
 # 1600-2099: founding years ("seit 1874") are dates; earlier four-digit numbers rarely are.
 _YEAR = r"(?:1[6-9]\d\d|20\d\d)"
 # "Dienstag, 4. Juni", "Montag, den 3. März", "Di., 04.06.": the weekday belongs to the span.
-_WD = r"(?:(?P<{g}>" + _WEEKDAY + r")\s*,?\s*(?:(?:den|dem)\s+)?)?"
+# "Freitag und Samstag, 13. und 14. September": a pair of weekdays before the date belongs to it too.
+_WD = (r"(?:(?P<{g}>" + _WEEKDAY + r")(?:\s+(?:und|bis)\s+" + _WEEKDAY + r"|\s*[-–/]\s*" + _WEEKDAY + r")?"
+       r"\s*,?\s*(?:(?:den|dem)\s+)?)?")
 _DASH = r"\s*[-–—]\s*"
 _BIS = r"\s+bis(?:\s+(?:zum|einschließlich))?\s+"
 _DAY_LIST_SEP = rf"(?:{_DASH}|\s*/\s*|{_BIS}|\s+(?:und|&)\s+)"
@@ -150,6 +163,10 @@ _REL_WEEKDAY_RANGE = re.compile(
     rf"(?P<wd2>{_WEEKDAY_FULL})"
     r"(?P<part>morgen|vormittag|mittag|nachmittag|abend)?(?![\w-])"
 )
+# Clock hours right after weekdays: opening hours, not a date ("Freitag und Samstag von 10 bis 18 Uhr").
+_OPENING_HOURS = re.compile(
+    r"[\s,]*(?:jeweils\s+)?(?:von\s+)?\d{1,2}(?:[.:]\d{2})?\s*(?:Uhr\s*)?(?:bis|[-–])\s*\d{1,2}(?:[.:]\d{2})?\s*Uhr"
+)
 # "am Wochenende", "vergangenes Wochenende": Saturday and Sunday.
 _REL_WEEKEND = re.compile(
     r"(?<![\w-])(?:(?P<am>[Aa]m|[Aa]n\s+diesem|[Üü]bers|[Ss]eit|[Aa]b|[Bb]is\s+zum)\s+)?"
@@ -186,6 +203,10 @@ _AMOUNT_WORDS = frozenset(
 )
 # Lowercase units after a number: "2000 km".
 _UNIT_WORDS = frozenset("km m kg t ha qm mio. mrd. mal stück prozent euro eur".split())
+# Words before a year earlier than 1900 that make it a time: "seit 1874", "im Jahr 1874".
+_OLD_YEAR_WORDS = frozenset("seit im in jahr jahre jahres anno ab bis bereits schon erst vor nach gegründet".split())
+# Lowercase words ending like a participle ("1874 gegründet") that are none.
+_NOT_PARTICIPLES = frozenset("mit seit nicht jetzt erst meist zuletzt bereits insgesamt gut statt den dem".split())
 # Nouns whose number is a label, never a year, however old it looks: "Raum 1802", "Hauptstraße 1910".
 _NUMBER_LABELS = frozenset(
     "raum zimmer hörsaal saal stand halle gebäude gleis linie bus zug postfach kennziffer aktenzeichen "
@@ -419,7 +440,7 @@ def _year_role(text: str, start: int, end: int, ref_year: int) -> str | None:
     low = word.lower()
     if low in _AMOUNT_WORDS:
         return None  # "rund 2000", "Nr. 2019"
-    friendly = False
+    friendly = after_noun = False
     if prev and not re.search(r"[.,;:!?)\]–—-]$", prev):
         # The year stands right after a word: an event name, a time word or another name.
         if _is_event_name(word):
@@ -436,23 +457,48 @@ def _year_role(text: str, start: int, end: int, ref_year: int) -> str | None:
             if int(text[start:end]) >= ref_year - 1:
                 return None  # "Agenda 2030", "Raum 2024": a target or label, part of a name
             # Older: "der Betrieb 1924 von …" is a date, unless a noun follows ("1924 Mitglieder").
-    nxt_clean = nxt.strip("\"'„“”()[],;:!?")
+            after_noun = True
+    nxt_clean = nxt.strip("\"'„“”()[],;:!?.")
     if nxt_clean.lower() in _UNIT_WORDS:
         return None
     if nxt_clean[:1].isupper() and not friendly and not nxt.startswith(("(", "„", "\"")):
         return None  # "2024 Teilnehmende": an amount before a plural noun
+    if int(text[start:end]) < 1900 and not (
+        after_noun or low in _OLD_YEAR_WORDS
+        or (re.fullmatch(r"[a-zäöüß]+(?:t|en)", nxt_clean) and nxt_clean not in _NOT_PARTICIPLES)
+    ):
+        return None  # "stieg von 1650 auf 1800": an old year needs a time word or a verb ("1874 gegründet")
     return "time"
 
 
 # --- candidate finding ------------------------------------------------------------------------
-def find_candidates(text: str) -> list[Candidate]:
+def reference_year(text: str, published: date | None = None) -> int:
+    """The year a text is written in, to tell a historical year from a current label.
+
+    The publication year; else the latest year of a dated expression ("4. Juni 2024", "Mai 2024");
+    else the latest year-like number; else the current year.
+    """
+    if published is not None:
+        return published.year
+    dated = [int(m["y"]) for rx in (_TEXT_DATE, _NUM_DATE, _MONTH_YEAR, _ISO_DATE)
+             for m in rx.finditer(text) if m["y"]]
+    if dated:
+        return max(dated)
+    bare = [int(m["y"]) for m in _BARE_YEAR.finditer(text)]
+    return max(bare) if bare else date.today().year
+
+
+def find_candidates(text: str, published: date | None = None) -> list[Candidate]:
     """Every absolute and relative time-expression candidate in `text`, overlaps removed.
 
     Nothing is read or validated here: a candidate dateparser later rejects ("31. Februar 2024")
     still claims its stretch, so no shorter reading ("Februar 2024") slips in.
     text (str): the document text.
-    RETURNS (list[Candidate]): non-overlapping candidates in text order; longer ones win.
+    published (date | None): the publication date; it tells historical years from labels.
+    RETURNS (list[Candidate]): non-overlapping candidates in text order; longer ones win; each
+        marked `future` when its clause speaks of the future.
     """
+    ref_year = reference_year(text, published)
     found: list[Candidate] = []
     add = found.append
     for m in _TEXT_RANGE_FULL.finditer(text):
@@ -500,21 +546,22 @@ def find_candidates(text: str) -> list[Candidate]:
         if not re.fullmatch(r"[\d/+()–—-]+", prev) and prev.lower() not in _AMOUNT_WORDS:
             add(Candidate(m.start(), m.end(), "range", (_year_point(m["y1"]), _year_point(m["y2"]))))
     for m in _BARE_YEAR.finditer(text):
-        role = _year_role(text, m.start(), m.end())
+        role = _year_role(text, m.start(), m.end(), ref_year)
         if role:
             add(Candidate(m.start(), m.end(), "point", (_year_point(m["y"]),), name_year=role == "name"))
-    found.extend(_relative_candidates(text))
-    return _without_overlaps(found)
+    found.extend(_relative_candidates(text, ref_year))
+    chosen = _without_overlaps(found)
+    for c in chosen:
+        c.future = _speaks_of_future(text, c.start, c.end)
+    return chosen
 
 
-def _relative_candidates(text: str) -> list[Candidate]:
+def _relative_candidates(text: str, ref_year: int) -> list[Candidate]:
+    """Relative expressions; spans start after the preposition ("im kommenden Jahr" -> "kommenden Jahr")."""
     out: list[Candidate] = []
     for m in _DAY_ADVERB.finditer(text):
         word = m["w"].lower()
-        prev = _prev_word(text, m.start())[0].lower()
-        nxt = _next_word(text, m.end()).lower()
-        # "von heute auf morgen", "die Welt von heute": idioms, not the publication day.
-        if prev in {"von", "auf"} or (word == "heute" and nxt == "auf"):
+        if not _day_adverb_is_literal(text, m.start(), m.end(), ref_year):
             continue
         out.append(Candidate(m.start(), m.end(), "relative", rel=("day", _DAY_ADVERB_OFFSET[word])))
     for m in _REL_PERIOD.finditer(text):
@@ -523,7 +570,7 @@ def _relative_candidates(text: str) -> list[Candidate]:
             continue  # "im letzten Jahr der Förderung": a period of something else
         unit = m["unit"].lower().rstrip("s")
         unit = {"jahre": "year", "jahr": "year", "monat": "month", "woche": "week"}[unit]
-        out.append(Candidate(m.start(), m.end(), "relative", rel=(unit, _REL_OFFSET[m["adj"].lower()])))
+        out.append(Candidate(m.start("adj"), m.end(), "relative", rel=(unit, _REL_OFFSET[m["adj"].lower()])))
     for m in _PRIOR_YEAR.finditer(text):
         out.append(Candidate(m.start(), m.end(), "relative", rel=("year", -1)))
     for m in _AGO.finditer(text):
@@ -533,25 +580,123 @@ def _relative_candidates(text: str) -> list[Candidate]:
         if (n == 1) == plural:
             continue  # "vor zwei Woche" is no German; keep the grammar honest
         unit = {"t": "day", "w": "week", "m": "month", "j": "year"}[unit[0]]
+        # "vor" stays in the span: it carries the meaning.
         out.append(Candidate(m.start(), m.end(), "relative", rel=("ago_" + unit, n)))
+    schedules: list[tuple[int, int]] = []  # weekday ranges that are opening hours; no weekday in them counts
+    for m in _REL_WEEKDAY_RANGE.finditer(text):
+        wd1, wd2 = WEEKDAYS[m["wd1"].lower()], WEEKDAYS[m["wd2"].lower()]
+        if wd1 == wd2 or _date_follows(text, m.end()):
+            continue  # "Freitag und Samstag, 13. und 14. September": the absolute patterns own it
+        if not m["mod"] and (m["am"] or "").lower() not in {"am", "an"} and (
+            _prev_word(text, m.start())[0].lower() in {"jeden", "jeweils", "immer"}
+            or _OPENING_HOURS.match(text, m.end())
+        ):
+            schedules.append((m.start(), m.end()))
+            continue  # "jeweils Freitag und Samstag", "Montag bis Freitag, 8 bis 16 Uhr": a schedule
+        mode = _weekday_mode(m["mod"], m["am"])
+        start = m.start("mod") if m["mod"] else m.start("wd1")
+        out.append(Candidate(start, m.end(), "relative", rel=("weekdays", wd1, wd2, mode)))
     for m in _REL_WEEKDAY.finditer(text):
         if not (m["am"] or m["mod"]):
             continue
-        if re.match(r"\s*,?\s*(?:den\s+|dem\s+)?\d{1,2}\.", text[m.end():]):
+        if _date_follows(text, m.end()):
             continue  # a date follows ("Montag, 3. März"); the absolute patterns own it
-        mod = (m["mod"] or "").lower()
-        prep = (m["am"] or "").lower()
-        if mod in {"vergangenen", "letzten", "vorigen"}:
-            mode = "before"
-        elif mod in {"kommenden", "nächsten"}:
-            mode = "after"
-        elif prep in {"ab", "bis"}:
-            mode = "on_or_after"  # "ab Montag", "bis Freitag": announcements look ahead
-        else:
-            mode = "on_or_before"  # "am Montag" in a report: the last such day
+        if any(s <= m.start("wd") < e for s, e in schedules):
+            continue
+        mode = _weekday_mode(m["mod"], m["am"])
         start = m.start("mod") if m["mod"] else m.start("wd")
         out.append(Candidate(start, m.end(), "relative", rel=("weekday", WEEKDAYS[m["wd"].lower()], mode)))
+    for m in _REL_WEEKEND.finditer(text):
+        if not (m["am"] or m["mod"]) or _date_follows(text, m.end()):
+            continue  # "das Wochenende" in general
+        mode = _weekday_mode(m["mod"], m["am"])
+        start = m.start("mod") if m["mod"] else m.start("w")
+        out.append(Candidate(start, m.end(), "relative", rel=("weekdays", 5, 6, mode)))
     return out
+
+
+def _date_follows(text: str, pos: int) -> bool:
+    """A day number follows `pos`: "Montag, 3. März", "Freitag und Samstag, 13. und 14. September"."""
+    return re.match(r"\s*,?\s*(?:den\s+|dem\s+)?\d{1,2}\.", text[pos:]) is not None
+
+
+def _weekday_mode(mod: str | None, prep: str | None) -> str:
+    """How a weekday resolves: "vergangenen" looks back, "kommenden" ahead, "ab"/"bis" ahead too.
+
+    A bare "am Montag" in a report is the last such day ("on_or_before"); `find_dates` turns it
+    ahead when its clause speaks of the future.
+    """
+    mod, prep = (mod or "").lower(), (prep or "").lower()
+    if mod.startswith(_BEFORE_MODS):
+        return "before"
+    if mod.startswith(_AFTER_MODS):
+        return "after"
+    if prep in {"ab", "bis", "bis zum"}:
+        return "on_or_after"  # "ab Montag", "bis Freitag": announcements look ahead
+    return "on_or_before"
+
+
+def _sentence_start(text: str, pos: int) -> int:
+    """Where the sentence around `pos` starts: after a line break or after ". ", "! ", "? " that
+    does not follow a digit ("am 4. Juni" does not end a sentence)."""
+    line_start = text.rfind("\n", 0, pos) + 1
+    ends = [m.end() for m in re.finditer(r"(?<!\d)[.!?]\s+", text[line_start:pos])]
+    return line_start + ends[-1] if ends else line_start
+
+
+def _in_quote(text: str, pos: int) -> bool:
+    """Whether `pos` stands inside quotation marks opened on its line („…“, "…", »…«, “…”)."""
+    inside = False
+    for ch in text[text.rfind("\n", 0, pos) + 1:pos]:
+        if ch == "„":
+            inside = True
+        elif ch in "“”\"»«":
+            inside = not inside
+    return inside
+
+
+def _day_adverb_is_literal(text: str, start: int, end: int, ref_year: int) -> bool:
+    """Whether "heute"/"gestern"/"morgen" at [start, end) names a day relative to publication.
+
+    Not: idioms ("von heute auf morgen", "bis heute", "heute noch"); direct speech, whose day is the
+    speaker's, not the publication's, and whose "heute" mostly means "nowadays"; a "heute" set
+    against the past ("1924 gegründet. Heute beschäftigt das Unternehmen 180 Menschen").
+    """
+    word = text[start:end].lower()
+    prev = _prev_word(text, start)[0].lower()
+    nxt = _next_word(text, end).lower().strip(".,;:!?")
+    if prev in {"von", "auf"} or (word == "heute" and nxt == "auf"):
+        return False
+    if _in_quote(text, start):
+        return False
+    if word != "heute":
+        return True
+    if prev in {"bis", "noch"} or nxt == "noch":
+        return False
+    # The previous sentence and this one up to "heute": a historical year or a "damals" contrast.
+    window = text[_sentence_start(text, max(0, _sentence_start(text, start) - 2)):start]
+    if any(int(y) < ref_year - 1 for y in re.findall(rf"(?<!\d){_YEAR}(?!\d)", window)):
+        return False
+    return not any(w.lower() in _THEN_WORDS for w in re.findall(r"\w+", window))
+
+
+def _speaks_of_future(text: str, start: int, end: int) -> bool:
+    """Whether the clause around [start, end) speaks of the future.
+
+    Future: a future verb ("findet … statt", "wird", "soll", "plant", "geplant") or adjective
+    ("nächste", "kommende") in the clause, or "ab" right before the date ("ab März"). The clause is
+    cut at commas, semicolons, colons, dashes and sentence ends, so "Am Montag kündigte sie an,
+    dass … im kommenden Jahr …" keeps "am Montag" in the past.
+    """
+    if _prev_word(text, start)[0].lower() == "ab":
+        return True
+    left = re.split(r"[,;:–—()]", text[_sentence_start(text, start):start])[-1]
+    # On the text after the date only: its own final period ("… 2024. Danach") ends the sentence.
+    after = text[end:end + 300]
+    stop = re.search(r"[,;:–—()\n]|(?<!\d)[.!?](?:\s|$)", after)
+    right = after[:stop.start()] if stop else after
+    words = [w.lower() for w in re.findall(r"\w+", f"{left} {right}")]
+    return any(w in _FUTURE_VERBS or w in _FUTURE_ADJECTIVES for w in words)
 
 
 def find_event_days(text: str) -> list[EventDayMention]:
@@ -591,16 +736,19 @@ def _without_overlaps(cands: list[Candidate]) -> list[Candidate]:
 Reading = tuple[Candidate, tuple[date | None, ...]]
 
 
-def context_year(readings: list[Reading], lead_chars: int = 300) -> int | None:
+def context_year(readings: list[Reading], lead_chars: int = 300, published: date | None = None) -> int | None:
     """The year that completes dates written without one ("am 10. Mai"), if the text fixes it.
 
     "Strong" years are those of dates with a month (full dates, "Juni 2024", day ranges) and of
     event names ("Fachtag 2024"). The first rule that yields exactly one distinct year wins:
     1. the strong years of the whole document;
     2. the strong years in the first `lead_chars` characters (title, dateline);
-    3. every explicit year of the document, bare ones ("seit 2019") included.
+    3. with a publication date: none here, `_complete` takes the publication year, because a bare
+       year is as often historical ("gegründet 1998", "seit 1874") as it is the current one;
+    4. without one: every explicit year of the document, bare ones ("seit 2019") included.
     readings (list[Reading]): candidates with the dates dateparser read for their explicit-year points.
     lead_chars (int): how much of the text counts as title and dateline.
+    published (date | None): the publication date.
     RETURNS (int | None): the year, or None when the text does not decide it.
     """
     strong: set[int] = set()
@@ -615,16 +763,28 @@ def context_year(readings: list[Reading], lead_chars: int = 300) -> int | None:
                 strong.add(d.year)
                 if c.start < lead_chars:
                     lead.add(d.year)
-    for years in (strong, lead, every):
+    for years in (strong, lead) if published is not None else (strong, lead, every):
         if len(years) == 1:
             return next(iter(years))
     return None
 
 
-def _published_year(md: date, granularity: str, published: date, weekday: int | None) -> int:
-    """Year for a yearless date from the publication date: reports look back, rarely ahead.
+def _last_day(d: date, granularity: str) -> date:
+    """The last day a point covers: "Juni 2024" -> 30 June 2024."""
+    if granularity == "year":
+        return date(d.year, 12, 31)
+    if granularity == "month":
+        y, m = _add_months(d, 1)
+        return date(y, m, 1) - timedelta(days=1)
+    return d
+
+
+def _published_year(md: date, granularity: str, published: date, weekday: int | None, future: bool = False) -> int:
+    """Year for a yearless date from the publication date: reports look back, announcements ahead.
 
     md (date): month and day as read with the placeholder year (day 1 for a month).
+    future (bool): the clause speaks of the future; the date is then never before `published`
+        ("Das nächste Treffen findet am 12. Dezember statt"), never moved into the previous year.
     """
     month, day = md.month, md.day
     if weekday is not None and granularity == "day":
@@ -635,9 +795,12 @@ def _published_year(md: date, granularity: str, published: date, weekday: int | 
             return fits[0]
     y = published.year
     try:
-        if date(y, month, day) > published + timedelta(days=61):
-            y -= 1
+        this_year = date(y, month, day)
     except ValueError:  # 29 February in a common year
+        return y + 1 if future else y - 1
+    if future:
+        return y + 1 if _last_day(this_year, granularity) < published else y
+    if this_year > published + timedelta(days=61):
         y -= 1
     return y
 
@@ -685,17 +848,30 @@ def _complete(
             first = _read(pts[0], _PLACEHOLDER_YEAR)  # month and day pick the year
             if first is None or published is None:
                 return None  # "31. Februar", "30.2.": no year makes it a date
-            year, source = _published_year(first, pts[0].granularity, published, c.weekday), "published"
-        a = _read(pts[0], year)
-        out = (a,)
-        if len(pts) == 2:
-            b = _read(pts[1], year)
-            if a is not None and b is not None and a > b:
-                b = _read(pts[1], year + 1)  # "30. Dezember bis 2. Januar": into the next year
-            out = (a, b)
+            year, source = _published_year(first, pts[0].granularity, published, c.weekday, c.future), "published"
+        out = _in_year(pts, year)
+        if (source == "context" and c.future and published is not None and out[-1] is not None
+                and _last_day(out[-1], pts[-1].granularity) < published):
+            # "Der nächste Fachtag findet am 5. März statt" after a report on the Fachtag 2023:
+            # an announcement lies ahead of publication, whatever year the report is about.
+            first = _read(pts[0], _PLACEHOLDER_YEAR)
+            if first is not None:
+                year = _published_year(first, pts[0].granularity, published, c.weekday, True)
+                out, source = _in_year(pts, year), "published"
     if any(d is None for d in out):
         return None  # dateparser rejects a point: "31. April", "29. Februar" in a common year
     return tuple(d for d in out if d is not None), source
+
+
+def _in_year(pts: tuple[Point, ...], year: int) -> tuple[date | None, ...]:
+    """The points read in `year`; a range's end runs into the next year ("30. Dezember bis 2. Januar")."""
+    a = _read(pts[0], year)
+    if len(pts) == 1:
+        return (a,)
+    b = _read(pts[1], year)
+    if a is not None and b is not None and a > b:
+        b = _read(pts[1], year + 1)
+    return (a, b)
 
 
 def iso(d: date, granularity: str, year_known: bool = True) -> str:
@@ -723,11 +899,24 @@ def resolve_relative(rel: tuple[Any, ...], published: date) -> tuple[str, str]:
     """Value and granularity of a relative expression against the publication date.
 
     rel (tuple): ("day", offset), ("week", offset), ("month", offset), ("year", offset),
-        ("ago_<unit>", n) or ("weekday", weekday, mode).
+        ("ago_<unit>", n), ("weekday", weekday, mode) or ("weekdays", first, last, mode). Modes:
+        "on_or_before" (the last such day, publication day included), "before", "after",
+        "on_or_after". A period of weekdays ("Donnerstag und Freitag", "Wochenende") looking back
+        ends on the last such `last` day; looking ahead it starts on the next such `first` day.
     published (date): the anchor.
-    RETURNS (tuple[str, str]): ISO value and granularity.
+    RETURNS (tuple[str, str]): ISO value ("start/end" for a period) and granularity.
     """
     kind = rel[0]
+    if kind == "weekdays":
+        first, last, mode = rel[1], rel[2], rel[3]
+        length = timedelta(days=(last - first) % 7)
+        if mode in {"after", "on_or_after"}:
+            start = date.fromisoformat(resolve_relative(("weekday", first, mode), published)[0])
+            end = start + length
+        else:
+            end = date.fromisoformat(resolve_relative(("weekday", last, mode), published)[0])
+            start = end - length
+        return f"{start.isoformat()}/{end.isoformat()}", "day"
     if kind == "day":
         return (published + timedelta(days=rel[1])).isoformat(), "day"
     if kind == "week":
@@ -797,7 +986,7 @@ def find_dates(text: str, published: str | None = None) -> list[DateFact]:
     """
     pub = parse_published(published)
     readings: list[Reading] = []
-    for c in find_candidates(text):
+    for c in find_candidates(text, pub):
         if c.kind == "relative":
             readings.append((c, ()))
             continue
@@ -805,14 +994,18 @@ def find_dates(text: str, published: str | None = None) -> list[DateFact]:
         if any(d is None for p, d in zip(c.points, dates) if p.has_year):
             continue  # dateparser rejects it ("31. Februar 2024"): no value rather than a guess
         readings.append((c, dates))
-    year = context_year(readings)
+    year = context_year(readings, published=pub)
     facts: list[DateFact] = []
     for c, dates in readings:
         if c.kind == "relative":
             if pub is None:
                 continue  # never guess "gestern" without an anchor
-            value, gran = resolve_relative(c.rel or (), pub)
-            facts.append(DateFact(c.start, c.end, value, gran, True, "point", {"anchor": "published"}))
+            rel = c.rel or ()
+            if rel[0] in {"weekday", "weekdays"} and rel[-1] == "on_or_before" and c.future:
+                rel = (*rel[:-1], "on_or_after")  # "Am Freitag findet das Fest statt": the next Friday
+            value, gran = resolve_relative(rel, pub)
+            kind = "range" if rel[0] == "weekdays" else "point"
+            facts.append(DateFact(c.start, c.end, value, gran, True, kind, {"anchor": "published"}))
             continue
         fact = _absolute_fact(c, dates, year, pub)
         if fact is not None:

@@ -278,19 +278,20 @@ def test_dates_year_from_dateline_when_document_has_several() -> None:
     assert facts == {"14.11.2023": "2023-11-14", "7. November": "2023-11-07", "31.01.2024": "2024-01-31"}
 
 
+# Spans start after the preposition ("im", "in der", "am"); "vor" stays, it carries the meaning.
 RELATIVE_CASES = [
     ("Gestern trafen sich die Partner im Rathaus.", "Gestern", "2024-06-11", "day"),
     ("Die Partner trafen sich vorgestern im Rathaus.", "vorgestern", "2024-06-10", "day"),
     ("Heute stellt das Team die Ergebnisse vor.", "Heute", "2024-06-12", "day"),
     ("Die Ergebnisse kommen morgen.", "morgen", "2024-06-13", "day"),
-    ("Im letzten Jahr kamen weniger Gäste.", "Im letzten Jahr", "2023", "year"),
-    ("Die Zahl stieg im vergangenen Jahr deutlich.", "im vergangenen Jahr", "2023", "year"),
+    ("Im letzten Jahr kamen weniger Gäste.", "letzten Jahr", "2023", "year"),
+    ("Die Zahl stieg im vergangenen Jahr deutlich.", "vergangenen Jahr", "2023", "year"),
     ("Letztes Jahr gab es noch keine Förderung.", "Letztes Jahr", "2023", "year"),
-    ("Im Vorjahr waren es noch zwölf Betriebe.", "Im Vorjahr", "2023", "year"),
+    ("Im Vorjahr waren es noch zwölf Betriebe.", "Vorjahr", "2023", "year"),
     ("Vergangene Woche besuchte die Ministerin den Betrieb.", "Vergangene Woche", "2024-W23", "week"),
-    ("In der vergangenen Woche besuchte sie den Betrieb.", "In der vergangenen Woche", "2024-W23", "week"),
+    ("In der vergangenen Woche besuchte sie den Betrieb.", "vergangenen Woche", "2024-W23", "week"),
     ("Die Anmeldung öffnet nächste Woche.", "nächste Woche", "2024-W25", "week"),
-    ("Das Ergebnis kommt im kommenden Monat.", "im kommenden Monat", "2024-07", "month"),
+    ("Das Ergebnis kommt im kommenden Monat.", "kommenden Monat", "2024-07", "month"),
     ("Die Gruppe traf sich vor zwei Wochen zum ersten Mal.", "vor zwei Wochen", "2024-W22", "week"),
     ("Der Verein wurde vor 20 Jahren gegründet.", "vor 20 Jahren", "2004", "year"),
     ("Am Montag besuchte die Ministerin den Betrieb.", "Montag", "2024-06-10", "day"),
@@ -299,6 +300,10 @@ RELATIVE_CASES = [
     ("Ab Montag gilt die neue Regel.", "Montag", "2024-06-17", "day"),
     ("Die Ministerin kam am Dienstagabend.", "Dienstagabend", "2024-06-11", "day"),
     ("Der Index gewann am Dienstag 0,3 Prozent.", "Dienstag", "2024-06-11", "day"),
+    ("In diesem Jahr fördert die Stiftung zwölf Projekte.", "diesem Jahr", "2024", "year"),
+    ("Im kommenden Jahr soll die Halle fertig sein.", "kommenden Jahr", "2025", "year"),
+    ("Der Verein feierte am Samstag sein Jubiläum.", "Samstag", "2024-06-08", "day"),
+    ("Die Gäste kamen am Samstagabend ins Rathaus.", "Samstagabend", "2024-06-08", "day"),
 ]
 
 
@@ -313,6 +318,181 @@ def test_dates_relative_with_published(nlp: Language, text: str, span_text: str,
 def test_dates_relative_without_published_gives_nothing(nlp: Language, text: str) -> None:
     doc = _run(nlp, text, None)
     assert _facts(doc) == []
+
+
+def _all_facts(nlp: Language, text: str, published: str | None) -> list[tuple[int, int, str, str, str, bool]]:
+    return _facts(_run(nlp, text, published))
+
+
+def _expected(text: str, *dates: tuple[str, str, str, bool]) -> list[tuple[int, int, str, str, str, bool]]:
+    """(span text, value, granularity, relative) -> the fact tuple, offsets found left to right."""
+    out, pos = [], 0
+    for span_text, value, granularity, relative in dates:
+        start = text.index(span_text, pos)
+        pos = start + len(span_text)
+        out.append((start, pos, span_text, value, granularity, relative))
+    return out
+
+
+# Published on Wednesday 2024-06-12. Past tense: the most recent such days on or before publication;
+# a clause that speaks of the future and "kommenden" look ahead; "vergangenen" excludes the day itself.
+WEEKDAY_RANGE_CASES = [
+    ("Die Tagung fand am Donnerstag und Freitag in Kassel statt.", "Donnerstag und Freitag", "2024-06-06/2024-06-07"),
+    ("Von Freitag bis Sonntag feierte das Dorf sein Jubiläum.", "Freitag bis Sonntag", "2024-06-07/2024-06-09"),
+    ("Freitag und Samstag waren die Hallen voll.", "Freitag und Samstag", "2024-06-07/2024-06-08"),
+    ("Am Dienstag und Mittwoch trafen sich die Partner.", "Dienstag und Mittwoch", "2024-06-11/2024-06-12"),
+    ("Am Montag und am Dienstag tagte der Beirat.", "Montag und am Dienstag", "2024-06-10/2024-06-11"),
+    ("Am vergangenen Dienstag und Mittwoch tagte der Beirat.", "vergangenen Dienstag und Mittwoch",
+     "2024-06-04/2024-06-05"),
+    ("Am kommenden Freitag und Samstag öffnen die Betriebe.", "kommenden Freitag und Samstag", "2024-06-14/2024-06-15"),
+    ("Am Freitag und Samstag findet das Stadtfest statt.", "Freitag und Samstag", "2024-06-14/2024-06-15"),
+    ("Von Samstag bis Montag war die Halle gesperrt.", "Samstag bis Montag", "2024-06-08/2024-06-10"),
+    ("Am Wochenende feierte der Verein sein Jubiläum.", "Wochenende", "2024-06-08/2024-06-09"),
+    ("Vergangenes Wochenende kamen 300 Gäste.", "Vergangenes Wochenende", "2024-06-08/2024-06-09"),
+    ("Am kommenden Wochenende öffnet der Markt.", "kommenden Wochenende", "2024-06-15/2024-06-16"),
+    ("Am Wochenende findet das Sommerfest statt.", "Wochenende", "2024-06-15/2024-06-16"),
+]
+
+
+@pytest.mark.parametrize("text,span_text,value", WEEKDAY_RANGE_CASES)
+def test_dates_weekday_range_relative_to_published(nlp: Language, text: str, span_text: str, value: str) -> None:
+    assert _all_facts(nlp, text, PUBLISHED) == _expected(text, (span_text, value, "day", True))
+    assert _all_facts(nlp, text, None) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Das Wochenende gehört der Familie.",
+        "Geöffnet ist jeweils Freitag und Samstag.",
+        "Öffnungszeiten: Freitag und Samstag von 10 bis 18 Uhr.",
+        "Von Montag bis Freitag, 8 bis 16 Uhr, ist das Büro besetzt.",
+    ],
+)
+def test_dates_weekday_range_negative(nlp: Language, text: str) -> None:
+    assert _all_facts(nlp, text, PUBLISHED) == []
+
+
+@pytest.mark.parametrize(
+    "text,span_text,value",
+    [
+        ("Am Freitag und Samstag, 13. und 14. September 2024 lief die Messe.",
+         "Freitag und Samstag, 13. und 14. September 2024", "2024-09-13/2024-09-14"),
+        ("Am Freitag und Samstag, 13. und 14. September lief die Messe.",
+         "Freitag und Samstag, 13. und 14. September", "2024-09-13/2024-09-14"),
+    ],
+)
+def test_dates_weekday_pair_before_date_joins_it(nlp: Language, text: str, span_text: str, value: str) -> None:
+    assert _all_facts(nlp, text, "2024-09-16") == _expected(text, (span_text, value, "day", False))
+
+
+@pytest.mark.parametrize(
+    "text,published,dates",
+    [
+        # A single weekday in a clause about the future is the next such day; in the past, the last.
+        ("Am Freitag findet das Sommerfest statt.", PUBLISHED, [("Freitag", "2024-06-14", "day", True)]),
+        ("Am Freitag fand das Sommerfest statt.", PUBLISHED, [("Freitag", "2024-06-07", "day", True)]),
+        # Only the clause counts: the future of the "dass" clause does not move "am Montag".
+        ("Am Montag kündigte die Ministerin an, dass das Land im kommenden Jahr mehr zahlen werde.", PUBLISHED,
+         [("Montag", "2024-06-10", "day", True), ("kommenden Jahr", "2025", "year", True)]),
+    ],
+)
+def test_dates_weekday_direction_follows_clause_tense(
+    nlp: Language, text: str, published: str, dates: list[tuple[str, str, str, bool]]
+) -> None:
+    assert _all_facts(nlp, text, published) == _expected(text, *dates)
+
+
+@pytest.mark.parametrize(
+    "text,published,dates",
+    [
+        # (a) a full date or an event-name year beats the publication year.
+        ("Am 3. Mai 2023 begann es. Am 10. Mai war Schluss.", "2024-06-12",
+         [("3. Mai 2023", "2023-05-03", "day", False), ("10. Mai", "2023-05-10", "day", False)]),
+        ("Die Fachtagung 2023 begann am 10. Mai.", "2024-06-12",
+         [("2023", "2023", "year", False), ("10. Mai", "2023-05-10", "day", False)]),
+        # (b) a bare, historical year does not: the publication year completes the date.
+        ("Der Verein wurde 1998 gegründet. Am 10. Mai gab es ein Fest.", "2024-06-12",
+         [("1998", "1998", "year", False), ("10. Mai", "2024-05-10", "day", False)]),
+        ("Seit 1998 führt sie ein Geschäft. Im Mai plant der Verein ein Fest.", "2024-02-19",
+         [("1998", "1998", "year", False), ("Mai", "2024-05", "month", False)]),
+        # (c) without a publication date the bare year is all the text offers.
+        ("Der Verein wurde 1998 gegründet. Am 10. Mai gab es ein Fest.", None,
+         [("1998", "1998", "year", False), ("10. Mai", "1998-05-10", "day", False)]),
+        # Reports look back: more than two months ahead of publication means the previous year ...
+        ("Am 12. Dezember trafen sich die Partner.", "2024-10-10", [("12. Dezember", "2023-12-12", "day", False)]),
+        # ... but announcements look ahead: never the previous year, never before publication.
+        ("Das nächste Netzwerktreffen findet am 12. Dezember in Freiburg statt.", "2024-10-10",
+         [("12. Dezember", "2024-12-12", "day", False)]),
+        ("Der Aufbau soll im April beginnen, eingeweiht wird der Platz im Juni.", "2024-03-15",
+         [("April", "2024-04", "month", False), ("Juni", "2024-06", "month", False)]),
+        ("Die nächste Messe findet am 5. März statt.", "2024-10-10", [("5. März", "2025-03-05", "day", False)]),
+        ("Ab März gilt die neue Regel.", "2024-10-10", [("März", "2025-03", "month", False)]),
+        ("Die Anmeldung soll im Juni beginnen.", "2024-06-12", [("Juni", "2024-06", "month", False)]),
+        ("Geplant ist ein Treffen am 11. und 12. Februar.", "2024-10-10",
+         [("11. und 12. Februar", "2025-02-11/2025-02-12", "day", False)]),
+        # A context year that would put an announcement before publication gives way to the next year.
+        ("Der Fachtag 2024 war ausgebucht. Der nächste Fachtag findet am 5. März statt.", "2024-10-10",
+         [("2024", "2024", "year", False), ("5. März", "2025-03-05", "day", False)]),
+    ],
+)
+def test_dates_year_completion_order_and_tense(
+    nlp: Language, text: str, published: str | None, dates: list[tuple[str, str, str, bool]]
+) -> None:
+    assert _all_facts(nlp, text, published) == _expected(text, *dates)
+
+
+@pytest.mark.parametrize(
+    "text,published,dates",
+    [
+        # German capitalises every noun: a clearly historical year after a noun is a date ...
+        ("Gegründet wurde der Betrieb 1924 von zwei Brüdern.", PUBLISHED, [("1924", "1924", "year", False)]),
+        ("Die Bürgermeisterin erinnerte daran, dass das Haus 1999 eröffnet wurde.", PUBLISHED,
+         [("1999", "1999", "year", False)]),
+        ("Gegründet wurde die Wehr im Jahr 1874 von Handwerkern.", PUBLISHED, [("1874", "1874", "year", False)]),
+        # ... also without a publication date, against the latest dated year of the text.
+        ("Am 4. Juni 2024 feierte die Firma, die der Gründer 1924 aufgebaut hatte, ihr Jubiläum.", None,
+         [("4. Juni 2024", "2024-06-04", "day", False), ("1924", "1924", "year", False)]),
+        # ... while a recent or future one stays part of a name or label.
+        ("Die Strategie 2025 wurde vorgestellt.", PUBLISHED, []),
+        ("Die Strategie 2023 wurde vorgestellt.", PUBLISHED, []),
+        ("Das Papier Agenda 2030 wurde diskutiert.", None, []),
+        # Rooms and addresses are labels, however old the number looks.
+        ("Die Besprechung fand in Raum 1802 statt.", PUBLISHED, []),
+        ("Das Büro liegt in der Hauptstraße 1910 am Markt.", PUBLISHED, []),
+        # A noun after the number makes it an amount.
+        ("Inzwischen zählt der Verein 1924 Mitglieder.", PUBLISHED, []),
+        # Before 1900 a number needs a time word or a verb to be a year.
+        ("Die Kirche wurde 1874 geweiht, seit 1890 steht der Turm.", PUBLISHED,
+         [("1874", "1874", "year", False), ("1890", "1890", "year", False)]),
+        ("Der Absatz stieg von 1650 auf 1800 Stück.", PUBLISHED, []),
+        # A quoted name after an event noun carries the event's year.
+        ("Auf der Fachkonferenz „Neue Wege 2024“ sprachen viele Gäste.", PUBLISHED, [("2024", "2024", "year", False)]),
+    ],
+)
+def test_dates_bare_year_after_noun(
+    nlp: Language, text: str, published: str | None, dates: list[tuple[str, str, str, bool]]
+) -> None:
+    assert _all_facts(nlp, text, published) == _expected(text, *dates)
+
+
+@pytest.mark.parametrize(
+    "text,dates",
+    [
+        ("Das teilte die Stadt heute mit.", [("heute", "2024-06-12", "day", True)]),
+        # Direct speech: the speaker's day is not the publication day, and "heute" is mostly "nowadays".
+        ("„Heute ist ein guter Tag für die Region“, sagte die Ministerin.", []),
+        ('"Unsere Kunden erwarten heute, dass alles digital läuft", sagte sie.', []),
+        ("Sie sagte: „Gestern war ein großer Tag.“", []),
+        # "heute" set against the past is "nowadays".
+        ("Der Betrieb wurde 1952 gegründet. Heute beschäftigt er 80 Menschen.", [("1952", "1952", "year", False)]),
+        ("Damals gab es nur eine Halle. Heute sind es drei.", []),
+        ("Die Tradition lebt bis heute fort.", []),
+        ("Auch heute noch kommen viele Gäste.", []),
+    ],
+)
+def test_dates_heute_literal_or_nowadays(nlp: Language, text: str, dates: list[tuple[str, str, str, bool]]) -> None:
+    assert _all_facts(nlp, text, PUBLISHED) == _expected(text, *dates)
 
 
 @pytest.mark.parametrize(
