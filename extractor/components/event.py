@@ -18,7 +18,7 @@ from spacy.tokens import Doc, Span
 from extractor import extensions as ext
 from extractor.components.base import RuleComponent
 from extractor.german import is_capitalised, nominative_adjective, noun_gender
-from extractor.lexicon import attendee_nouns, compound_head, event_types, first_names, generic_nouns, places
+from extractor.lexicon import attendee_nouns, compound_head, event_types, first_names, generic_nouns, places, role_nouns
 
 _QUOTES = re.compile(r"[„“\"»«]([^„“\"»«\n]{3,120})[“”\"«»]")
 _MOTTO = re.compile(r"(?:Motto|Thema|Titel|Leitthema|Überschrift)\s*:?\s*[„“\"»«]([^„“\"»«\n]{3,120})[“”\"«»]")
@@ -238,6 +238,14 @@ def is_attendee_noun(unit: str) -> bool:
     return hit is not None
 
 
+def is_people_noun(unit: str) -> bool:
+    """'Archivarinnen und Archivare', 'Ärztinnen', 'Fachkräfte': a plural noun for people."""
+    first = unit.split()[0]
+    if " und " in unit or re.search(r"(?:innen|[*:_/]innen|Innen)$", first):
+        return True
+    return compound_head(first, role_nouns()) is not None
+
+
 class EventFramer(RuleComponent):
     """Writes `doc._.ef_event` and EVENT / TOPIC spans; resolves 'am zweiten Tag' against the start."""
 
@@ -336,17 +344,23 @@ class EventFramer(RuleComponent):
         return None, None
 
     def _participants(self, doc: Doc) -> int | None:
-        """The attendee count: a quantity of attendees, preferring one whose sentence says they
-        took part ("nahmen teil", "kamen", "begrüßte") over other counts of people."""
+        """The attendee count. Candidates are quantities of attendees ("Teilnehmende", "Gäste") and of
+        people in a sentence that says they came ("180 Archivarinnen und Archivare trafen sich");
+        a sentence of attending ("nahmen teil", "kamen") counts most, then an attendee noun."""
         best: tuple[int, int] | None = None
         value = None
         text = doc.text
         for k, sp in enumerate(doc.spans.get(ext.QUANTITIES, [])):
             info = sp._.ef_quantity or {}
-            if not is_attendee_noun(str(info.get("unit", ""))) or not isinstance(info.get("value"), (int, float)):
+            unit = str(info.get("unit", ""))
+            if not isinstance(info.get("value"), (int, float)):
                 continue
             start, end = _sentence_bounds(doc, sp.start_char)
-            score = 2 if _ATTENDING.search(text[start:end]) else 0
+            attending = bool(_ATTENDING.search(text[start:end]))
+            attendee = is_attendee_noun(unit)
+            if not attendee and not (attending and is_people_noun(unit)):
+                continue
+            score = 2 * attending + attendee
             if (score, -k) > (best or (-1, 0)):
                 best, value = (score, -k), int(info["value"])
         return value

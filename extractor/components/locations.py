@@ -22,8 +22,16 @@ _MAX_WORDS = 4
 
 
 def lookup_place(text: str):  # noqa: ANN201 - PlaceEntry | None
-    """The gazetteer entry for a surface form ('Deutschlands' -> Deutschland), or None."""
-    return places().get(text)
+    """The gazetteer entry for a surface form ('Deutschlands' -> Deutschland), or None.
+
+    Plural country names take a dative -n ("aus den Niederlanden", "in den Philippinen").
+    """
+    entry = places().get(text)
+    if entry is None and text.endswith("n") and text[:-1].endswith("e"):
+        plural = places().get(text[:-1])
+        if plural is not None and plural.kind == "country":
+            return plural
+    return entry
 
 
 class LocationRecognizer(RuleComponent):

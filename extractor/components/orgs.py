@@ -194,7 +194,7 @@ class OrgRecognizer(RuleComponent):
             # "Industrie- und Handelskammer": a truncated first conjunct belongs to the name.
             if start > 1 and doc[start - 1].lower_ == "und" and doc[start - 2].text.endswith("-"):
                 start -= 2
-            while start > 0 and _is_org_adjective(doc[start - 1].text):
+            while start > 0 and (_is_org_adjective(doc[start - 1].text) or _inner_adjective(doc, start - 1)):
                 start -= 1
             end = self._complement(doc, tok.i + 1, open_head=found[0].kind in _OPEN_KINDS)
             if _is_unit_of_role(doc, start, found):
@@ -232,6 +232,10 @@ class OrgRecognizer(RuleComponent):
                 break
             if t.text in ACADEMIC_TITLES or t.text in HONORIFICS or t.text in self._generic:
                 break
+            n = _place_length(doc, j)
+            if n:
+                end = j = j + n  # "Stadt Bad Hersfeld", "Landkreis Fulda": the seat ends the name
+                break
             if t.text in places() or "-" in t.text[1:] or t.text not in common_nouns():
                 end = j + 1
             elif open_head and not _plural_like(t.text):
@@ -252,6 +256,8 @@ class OrgRecognizer(RuleComponent):
                 if t.text in ACADEMIC_TITLES or t.text in HONORIFICS:
                     break
                 end = j + 1
+                if t.text in places() and not (j + 1 < len(doc) and doc[j + 1].lower_ in _COMPLEMENT_JOINERS):
+                    break  # "Hochschule für Soziale Arbeit Thüringen": the seat closes the name
             elif t.lower_ in _COMPLEMENT_JOINERS or _is_adjective(t.text):
                 pass
             elif t.text == "," and _enumeration_follows(doc, j + 1):
@@ -299,12 +305,15 @@ class OrgRecognizer(RuleComponent):
     def _acronyms(self, doc: Doc) -> list[tuple[int, int]]:
         out = []
         dateline = {i for sp in doc.spans.get(ext.LAYOUT, []) if sp.label_ == "DATELINE" for i in range(sp.start, sp.end)}
+        standalone = {t.text for t in doc if not (t.i + 1 < len(doc) and doc[t.i + 1].text == "-" and not t.whitespace_)}
         for tok in doc:
             t = tok.text
             if not is_acronym(t) or t in self._generic or _ROMAN.match(t) or t in places():
                 continue
             if t.capitalize() in places() or tok.i in dateline:
                 continue  # "BERLIN." opening the body is a dateline, not an acronym
+            if _compound_prefix_only(doc, tok.i, standalone):
+                continue  # "SHK-Betriebe", "KI-Anwendungen": a field, not an organisation
             out.append((tok.i, tok.i + 1))
         return out
 
@@ -416,6 +425,33 @@ def _is_org_adjective(text: str) -> bool:
     return len(parts) > 1 and all(p[:1].isupper() for p in parts) and bool(_ORG_ADJECTIVE.match(parts[0])) and (
         _is_capitalised_adjective(parts[-1])
     )
+
+
+def _compound_prefix_only(doc: Doc, i: int, standalone: set[str]) -> bool:
+    """An acronym seen only as a compound prefix ('SHK-Betriebe') names an organisation only when
+    the rest is a role, an event or an organisation ('IHK-Präsident', 'INQA-Praxiswerkstatt')."""
+    glued = i + 2 < len(doc) and doc[i + 1].text == "-" and not doc[i].whitespace_
+    if not glued or doc[i].text in standalone:
+        return False
+    tail = doc[i + 2].text
+    known = compound_head(tail, role_nouns()) or compound_head(tail, event_types()) or head_entry(tail)
+    return not known
+
+
+def _inner_adjective(doc: Doc, k: int) -> bool:
+    """'vom Digitalen Archivverbund': a capitalised adjective inside a sentence belongs to a name."""
+    tok = doc[k]
+    return not tok.is_sent_start and k > 0 and doc[k - 1].lower_ in (ARTICLES | PREPOSITIONS) and _is_capitalised_adjective(tok.text)
+
+
+def _place_length(doc: Doc, j: int) -> int:
+    """Tokens of a gazetteer place starting at j ('Bad Hersfeld', 'Frankfurt am Main'), else 0."""
+    for n in (4, 3, 2, 1):
+        if j + n <= len(doc) and doc[j : j + n].text in places():
+            entry = places()[doc[j : j + n].text]
+            if n > 1 or not entry.ambiguous:
+                return n
+    return 0
 
 
 def _river_or_place(text: str) -> bool:

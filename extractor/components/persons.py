@@ -28,6 +28,7 @@ from extractor.german import (
     PREPOSITIONS,
     is_capitalised,
 )
+from extractor.components.orgs import head_entry
 from extractor.lexicon import common_nouns, compound_head, first_names, org_heads, places, role_nouns
 
 # "Fuchs", "Müller-Lüdenscheidt", "Aydın", "O'Neill": an upper-case letter, then lower-case letters.
@@ -136,6 +137,7 @@ class PersonRecognizer(RuleComponent):
         for c in clusters:
             _affiliation_of_publisher(doc, c)
             _affiliation_by_office(doc, c, lemmas)
+            _affiliation_by_compound(doc, c)
             _affiliation_nearby(doc, c, kinds)
         spans = sorted((Span(doc, s, e, label="PER") for c in clusters for s, e in c.mentions), key=lambda x: x.start)
         doc.spans[self.cfg["spans_key"]] = spans
@@ -368,6 +370,25 @@ def _affiliation_from_role(doc: Doc, role: Span, c: PersonCluster) -> None:
         if prefix in {cluster["acronym"], cluster["name"]}:
             c.organisation = cluster["name"]
             return
+
+
+def _affiliation_by_compound(doc: Doc, c: PersonCluster) -> None:
+    """'Kammerpräsident', 'Vereinsvorsitzende', 'Verbandsgeschäftsführer': the first part of the role
+    names the kind of body; with exactly one such organisation in the text, that is it."""
+    if c.organisation is not None:
+        return
+    for role in c.roles:
+        head = role.split(" ")[-1]
+        for cut in range(3, len(head) - 3):
+            prefix = head[:cut].rstrip("s")
+            found = head_entry(prefix[:1].upper() + prefix[1:]) if prefix else None
+            if found is None:
+                continue
+            kind = found[0].head.lower()
+            bodies = {o["name"] for o in doc._.ef_orgs or [] if kind in o["name"].split(" ")[0].lower() or kind in o["name"].lower().split()}
+            if len(bodies) == 1:
+                c.organisation = bodies.pop()
+                return
 
 
 def _affiliation_by_office(doc: Doc, c: PersonCluster, lemmas: dict[str, str]) -> None:

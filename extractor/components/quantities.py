@@ -371,16 +371,25 @@ def _is_identifier(doc: Doc, head: int) -> bool:
     # Scores and ratios: "mit 6 : 1 Stimmen", "2/3".
     if prev.text in {":", "/"} and head >= 2 and any(c.isdigit() for c in doc[head - 2].text):
         return True
-    if prev.text[:1].isupper() and any(c.isalpha() for c in prev.text):
-        # "in Fulda 40 Gäste", "im Schnitt 30 Teilnehmende": after a prepositional phrase the
-        # number starts a new phrase; whether a counted noun follows decides.
-        if head >= 2 and doc[head - 2].lower_ in _PHRASE_PREPOSITIONS:
-            return False
+    # German capitalises every noun, so a capitalised word before a number ("in diesem Jahr
+    # 12.500 Euro", "Angestellten 420 Hektar") says nothing by itself; names with numbers are
+    # acronyms or hyphenated names ("INQA-Praxiswerkstatt 2024", "IAA 2023") or identifier nouns
+    # ("Halle 3", "Agenda 2030": REFERENCE_WORDS, NAME_NUMBER_NOUNS).
+    if prev.text.isupper() and len(prev.text) > 1 and prev.text.isalpha():
         return not _starts_sentence(doc, head - 1)
+    if "-" in prev.text[1:] and prev.text[:1].isupper():
+        return not _starts_sentence(doc, head - 1)
+    if norm in NAME_NUMBER_NOUNS:
+        return True
     return False
 
 
-_PHRASE_PREPOSITIONS = frozenset("in im aus nach bei beim am an auf vor mit".split())
+# Nouns that take a number as part of a name or label: "Agenda 2030", "Industrie 4.0", "Stand C14".
+NAME_NUMBER_NOUNS = frozenset(
+    "agenda industrie stand stufe phase level saal gebäude block sektion modell typ generation runde "
+    "spieltag etappe klasse gruppe team station bahnsteig terminal tor tür route strecke kanal programm "
+    "vision strategie plan pakt horizont".split()
+)
 
 
 def _starts_sentence(doc: Doc, k: int) -> bool:
