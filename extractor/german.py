@@ -24,10 +24,13 @@ ACADEMIC_TITLES = frozenset(
 # Name particles between first name and surname: "Ursula von der Leyen", "Ludwig van Beethoven".
 NAME_PARTICLES = frozenset("von van de del della der den zu vom zur ten ter di da".split())
 # Adjectives that modify a role: "stellvertretender Leiter", "kommissarische Leiterin".
+# Modifiers that change what the role is ("ehemaliger Bürgermeister" is no longer mayor); "neuer"
+# and "langjähriger" only describe the person's history ("neuer Ehrensenator" -> "Ehrensenator").
 ROLE_MODIFIERS = (
-    "stellvertretend", "kommissarisch", "geschäftsführend", "ehemalig", "langjährig", "neu",
-    "amtierend", "leitend", "zuständig", "designiert", "erst", "zweit", "dritt", "scheidend",
-    "ehrenamtlich", "hauptamtlich", "parlamentarisch", "wissenschaftlich", "technisch", "kaufmännisch",
+    "stellvertretend", "kommissarisch", "geschäftsführend", "amtierend", "leitend", "ehemalig",
+    "designiert", "scheidend", "erst", "zweit",
+    "dritt", "ehrenamtlich", "hauptamtlich", "parlamentarisch", "wissenschaftlich", "technisch",
+    "kaufmännisch",
 )
 ADJECTIVE_ENDINGS = ("er", "e", "en", "em", "es", "")
 # Words that look like names at the start of a line but are page furniture or sentence openers.

@@ -330,6 +330,17 @@ def _attach_roles_and_orgs(doc: Doc, c: PersonCluster, roles_by_end: dict[int, S
             if appos is not None:
                 _add_role(c, appos)
                 _affiliation_after(doc, appos.end, c, orgs)
+        # "Franziska Wölfle als Kassiererin", "Anton von der Heide, der als Schriftführer …".
+        j = e
+        if j + 1 < len(doc) and doc[j].text == "," and doc[j + 1].lower_ in {"der", "die"}:
+            j += 2
+        if j < len(doc) and doc[j].lower_ == "als":
+            k = j + 1
+            while k < len(doc) and doc[k].lower_ in DETERMINERS and k < j + 3:
+                k += 1
+            as_role = next((r for r in roles_by_end.values() if r.start == k), None)
+            if as_role is not None:
+                _add_role(c, as_role)
         # "Anna Beispiel (IHK Berlin)", "Markus Beispiel vom BMAS".
         if e + 1 < len(doc) and doc[e].text == "(" and (e + 1) in orgs:
             c.organisation = c.organisation or orgs[e + 1]
@@ -345,6 +356,8 @@ def _fronted_role(doc: Doc, comma: int, roles_by_end: dict[int, Span]) -> Span |
     # Step back over "(BMWK)" and over the organisation or place the role belongs to.
     if j >= 3 and doc[j - 1].text == ")" and doc[j - 3].text == "(":
         j -= 3
+    if j >= 2 and doc[j - 2].lower_ in {"von", "aus"} and doc[j - 1].text[:1].isupper() and (j - 1) not in places:
+        j -= 2  # "Die Bürgermeisterin von Vitry-sur-Seine, Camille …": a seat the gazetteer lacks
     if j > 0 and (j - 1) in places:
         while j > 0 and (j - 1) in places:
             j -= 1

@@ -17,7 +17,7 @@ from spacy.tokens import Doc, Span, Token
 from extractor import extensions as ext
 from extractor.components.base import RuleComponent
 from extractor.german import ACADEMIC_TITLES, ARTICLES, HONORIFICS, ROLE_MODIFIERS, is_acronym, is_capitalised
-from extractor.lexicon import first_names, read_lexicon
+from extractor.lexicon import common_nouns, first_names, places, read_lexicon
 
 # Heads that need their genitive complement to say what the role is: "Leiter der Abteilung X".
 # Specific roles ("Geschäftsführerin der XY GmbH") take an affiliation instead.
@@ -182,6 +182,22 @@ def _complement_end(doc: Doc, i: int, org_starts: set[int]) -> int:
     return end
 
 
+def _is_field_noun(doc: Doc, i: int) -> bool:
+    """A capitalised common noun right after a role that is neither a name nor followed by one:
+    'Abteilungsleiterin Pflege im BMG', not 'Abteilungsleiterin Anna Müller'."""
+    tok = doc[i]
+    if tok.is_sent_start or not is_capitalised(tok.text) or tok.text not in common_nouns():
+        return False
+    if tok.text in first_names() or tok.text in places() or tok.text in ACADEMIC_TITLES or tok.text in HONORIFICS:
+        return False
+    nxt = doc[i + 1] if i + 1 < len(doc) else None
+    # A following name or title means the noun was a surname: "Referent Fuchs", "Leiterin Rose Maier".
+    if nxt is not None and (nxt.text in first_names() or nxt.text in HONORIFICS or nxt.text in ACADEMIC_TITLES or is_capitalised(nxt.text)):
+        return False
+    # The role must be followed by more than a verb: "im"/"der"/","/"." close the field phrase.
+    return nxt is None or nxt.lower_ in {"im", "in", "der", "des", "beim", "bei", "vom", ",", ".", "und"}
+
+
 def _enumeration_follows(doc: Doc, j: int) -> bool:
     """After a comma: 'Qualifizierung, Aus- und Weiterbildung sowie …' continues the complement."""
     for k in range(j, min(j + 6, len(doc))):
@@ -230,6 +246,10 @@ class RoleTagger(RuleComponent):
             if start >= 2 and doc[start - 1].text == "-" and not doc[start - 1].whitespace_ and is_acronym(doc[start - 2].text):
                 org_prefix = doc[start - 2].text
             covered = end
+            if complement is None and end < len(doc) and _is_field_noun(doc, end):
+                # "Abteilungsleiterin Pflege im BMG", "Sachgebietsleiterin Stadtplanung": the field.
+                complement = doc[end].text
+                end += 1
             span = Span(doc, start, end, label="ROLE")
             span._.ef_role = {
                 "role": role if complement is None else f"{role} {complement}",
