@@ -1,0 +1,101 @@
+"""The event frame and the page layout, on short German reports we write ourselves."""
+
+from __future__ import annotations
+
+import pytest
+
+from extractor.components.layout import find_layout
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        (
+            "Fachtag Pflege in Kassel\nKASSEL. Rund 80 Gäste kamen.",
+            [("Fachtag Pflege in Kassel", "TITLE"), ("KASSEL", "DATELINE")],
+        ),
+        (
+            "Neues Netzwerk gestartet\nFulda, 12. Mai 2024 – Die Stadt lud ein.\nZurück",
+            [("Neues Netzwerk gestartet", "TITLE"), ("Fulda", "DATELINE"), ("12. Mai 2024", "DATELINE_DATE"), ("Zurück", "BOILERPLATE")],
+        ),
+        (
+            "Jubiläum im Rathaus\nMeißen. Mit einem Festakt feierte die Stadt.\nFoto: Stadt Meißen",
+            [("Jubiläum im Rathaus", "TITLE"), ("Meißen", "DATELINE"), ("Foto:", "CAPTION_PREFIX")],
+        ),
+        (
+            "Spende für die Tafel\nLüneburg (dpa) – Die Bank spendete 500 Euro.\nTeilen",
+            [("Spende für die Tafel", "TITLE"), ("Lüneburg", "DATELINE"), ("Teilen", "BOILERPLATE")],
+        ),
+        ("Die Stadt lud ein. Viele kamen.", []),
+    ],
+)
+def test_layout_title_dateline_boilerplate(text, expected):
+    found = [(text[s:e], label) for s, e, label in find_layout(text)]
+    assert found == expected
+
+
+@pytest.mark.parametrize(
+    "text,name,etype,topic",
+    [
+        ("Rückblick auf die Praxiswerkstatt 2024\nDie Praxiswerkstatt 2024 fand in Kassel statt.", "Praxiswerkstatt 2024", "Praxiswerkstatt", None),
+        ("Sommerfest im Park\nDas Sommerfest lockte viele Gäste.", None, "Sommerfest", None),
+        ("Bericht\nDie 5. Mitteldeutsche Wasserstoffkonferenz fand in Halle statt.", "5. Mitteldeutsche Wasserstoffkonferenz", "Konferenz", None),
+        ("Ausbildungsmesse „Zukunft Beruf“ lockt Jugendliche an\nViele kamen.", "Zukunft Beruf", "Ausbildungsmesse", None),
+        ("Fachtag „Ausbildung inklusiv gestalten“ in Fulda\nViele kamen.", None, "Fachtag", "Ausbildung inklusiv gestalten"),
+        (
+            "Netzwerktreffen in Gera\nZum Netzwerktreffen unter dem Motto „Fachkräfte sichern“ kamen 40 Gäste.",
+            None,
+            "Netzwerktreffen",
+            "Fachkräfte sichern",
+        ),
+    ],
+)
+def test_event_name_type_topic(extractor_default, text, name, etype, topic):
+    event = extractor_default.extract(text).event
+    assert event is not None
+    assert (event.name, event.type, event.topic) == (name, etype, topic)
+
+
+@pytest.mark.parametrize(
+    "text,participants",
+    [
+        ("Zum Fachtag kamen rund 120 Teilnehmende nach Kassel.", 120),
+        ("Am Workshop nahmen 25 Netzwerker*innen aus neun Bundesländern teil.", 25),
+        ("Die Konferenz besuchten 300 Gäste; 12 Referentinnen und Referenten sprachen.", 300),
+        ("Zum Archivtag trafen sich 180 Archivarinnen und Archivare in Münster.", 180),
+        ("Die Stadt hat 40.000 Einwohner und investiert 2 Millionen Euro.", None),
+        ("Die Delegation bestand aus 25 Gästen aus Frankreich. Insgesamt nahmen rund 150 Gäste teil.", 150),
+    ],
+)
+def test_event_participants(extractor_default, text, participants):
+    event = extractor_default.extract(text).event
+    assert (event.participants if event else None) == participants
+
+
+@pytest.mark.parametrize(
+    "text,organisers",
+    [
+        ("Die Handwerkskammer Kassel lud zum Fachtag ein. Viele kamen.", ["Handwerkskammer Kassel"]),
+        ("Eingeladen hatte die Hochschule Fulda gemeinsam mit dem Netzwerk Pflege Nordhessen.", ["Hochschule Fulda", "Netzwerk Pflege Nordhessen"]),
+        ("Ausgerichtet wurde die Tagung von der Universität Kassel.", ["Universität Kassel"]),
+        ("Veranstalter war die Stiftung Lebendige Nachbarschaft.", ["Stiftung Lebendige Nachbarschaft"]),
+        ("Auf Einladung des Bundesministeriums für Arbeit und Soziales kamen 40 Gäste.", ["Bundesministerium für Arbeit und Soziales"]),
+        ("Die Hochschule Fulda zeigte Poster. Die Universität Kassel stellte Projekte vor.", []),
+    ],
+)
+def test_event_organisers(extractor_default, text, organisers):
+    event = extractor_default.extract(text).event
+    assert (event.organisers if event else []) == organisers
+
+
+def test_event_relative_day_resolved_against_multi_day_event(extractor_default):
+    text = "Die Tagung lief vom 4. bis 6. Juni 2024 in Kassel. Am zweiten Tag sprach die Ministerin."
+    rep = extractor_default.extract(text)
+    values = [(d.text, d.value, d.relative) for d in rep.dates]
+    assert values == [("4. bis 6. Juni 2024", "2024-06-04/2024-06-06", False), ("zweiten Tag", "2024-06-05", True)]
+    assert (rep.event.start, rep.event.end) == ("2024-06-04", "2024-06-06")
+
+
+def test_event_relative_day_without_anchor_is_not_a_date(extractor_default):
+    rep = extractor_default.extract("Am zweiten Tag sprach die Ministerin über Fachkräfte.")
+    assert rep.dates == []
