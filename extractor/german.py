@@ -71,8 +71,9 @@ _GENDER_SUFFIXES: tuple[tuple[str, str], ...] = (
     ("treffen", "n"), ("fest", "n"), ("symposium", "n"), ("seminar", "n"), ("webinar", "n"), ("jubiläum", "n"),
     ("tag", "m"), ("kongress", "m"), ("workshop", "m"), ("festakt", "m"), ("empfang", "m"), ("gipfel", "m"),
     ("preis", "m"), ("award", "m"), ("abend", "m"), ("wettbewerb", "m"),
+    ("dienst", "m"), ("hof", "m"), ("markt", "m"), ("betrieb", "m"), ("handel", "m"), ("bau", "m"),
     ("verband", "m"), ("verein", "m"), ("bund", "m"), ("rat", "m"), ("kreis", "m"), ("senat", "m"),
-    ("dienst", "m"), ("konzern", "m"), ("verbund", "m"), ("cluster", "m"), ("club", "m"), ("klub", "m"),
+    ("konzern", "m"), ("verbund", "m"), ("cluster", "m"), ("club", "m"), ("klub", "m"),
     ("landtag", "m"), ("bundestag", "m"), ("kreistag", "m"), ("ausschuss", "m"), ("beirat", "m"), ("verlag", "m"),
 )
 _ADJECTIVE_NOMINATIVE = {"m": "er", "f": "e", "n": "es"}

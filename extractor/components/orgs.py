@@ -497,15 +497,23 @@ def _best_first(ranked: list[tuple[int, int, int]], blocked: set[int]) -> list[t
 
 
 def normalise_name(span: Span) -> str:
-    """Nominative long form: 'des Hessischen Ministeriums für …' -> 'Hessisches Ministerium für …'."""
+    """Nominative long form: 'des Hessischen Ministeriums für …' -> 'Hessisches Ministerium für …',
+    'den Ambulanten Kinderhospizdienst Dresden-Ost e.V.' -> 'Ambulanter Kinderhospizdienst …'.
+
+    The head is the organisation noun, else the first capitalised noun after the leading adjectives;
+    its gender (from the noun's ending) decides the adjective endings.
+    """
     head_i = next((k for k, tok in enumerate(span) if head_entry(tok.text) is not None), None)
-    gender = noun_gender(normalise_head(span[head_i].text)) if head_i is not None else None
+    if head_i is None:
+        head_i = next((k for k, tok in enumerate(span) if not _is_capitalised_adjective(tok.text) and not _is_org_adjective(tok.text)), None)
+    head_text = normalise_head(span[head_i].text) if head_i is not None else ""
+    gender = noun_gender(head_text) if head_text else None
     words = []
     for k, tok in enumerate(span):
         text = tok.text
         if k == head_i:
-            text = normalise_head(text)
-        elif head_i is not None and k < head_i and gender and _is_org_adjective(text):
+            text = head_text
+        elif head_i is not None and k < head_i and gender and (_is_org_adjective(text) or _is_capitalised_adjective(text)):
             text = nominative_adjective(text, gender)
         words.append(text + tok.whitespace_)
     return "".join(words).strip()

@@ -182,6 +182,15 @@ def _complement_end(doc: Doc, i: int, org_starts: set[int]) -> int:
     return end
 
 
+def _names_a_unit(doc: Doc, i: int, org_starts: set[int]) -> bool:
+    """'Chefarzt der Kardiologie', 'Vorsitzende des Fördervereins': a genitive common noun that is
+    no organisation names the unit the role belongs to (an organisation would be an affiliation)."""
+    if i + 1 >= len(doc) or doc[i].lower_ not in {"der", "des"} or (i + 1) in org_starts:
+        return False
+    nxt = doc[i + 1]
+    return is_capitalised(nxt.text) and nxt.text in common_nouns() and nxt.text not in places()
+
+
 def _is_field_noun(doc: Doc, i: int) -> bool:
     """A capitalised common noun right after a role that is neither a name nor followed by one:
     'Abteilungsleiterin Pflege im BMG', not 'Abteilungsleiterin Anna Müller'."""
@@ -235,7 +244,7 @@ class RoleTagger(RuleComponent):
                     role = f"{mod} {role}"
             end = tok.i + 1
             complement = None
-            if match.lemma in GENERIC_HEADS:
+            if match.lemma in GENERIC_HEADS or _names_a_unit(doc, end, org_starts):
                 c_end = _complement_end(doc, end, org_starts)
                 if c_end > end + 1:
                     complement = doc[end:c_end].text
