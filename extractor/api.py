@@ -106,32 +106,29 @@ class Extractor:
         """Stream records through the pipeline, keeping input order.
 
         records: InputRecords, dicts with 'text' (and 'id', 'published', 'source'), or plain texts.
-        on_error (str): 'record' yields a record with an [E002] warning for a document the
-            pipeline fails on; 'raise' raises ExtractionError.
+        on_error (str): a component that fails on a document leaves an [E003] warning in its
+            record (the other components still run); 'raise' turns that into ExtractionError.
         YIELDS (EventReport): one per input record, in input order.
         """
         jobs = self._jobs(records)
         docs = self.nlp.pipe(jobs, as_tuples=True, batch_size=batch_size, n_process=n_process)
-        pending: dict[int, list[tuple[Doc, int]]] = {}
-        while True:
-            try:
-                doc, (key, part_offset, n_parts, rec) = next(docs)
-            except StopIteration:
-                return
-            except Exception as exc:  # a component failed: isolate the document, keep the run going
-                raise ExtractionError(E002.format(doc_id="?", reason=exc)) from exc
-            pending.setdefault(key, []).append((doc, part_offset))
+        # Parts of a long text become partial records at once, so no more than one Doc per part
+        # is alive: memory stays bounded whatever the length of a text.
+        pending: dict[int, list[tuple[int, EventReport]]] = {}
+        shares: dict[int, float | None] = {}
+        for doc, (key, part_offset, n_parts, rec) in docs:
+            partial = doc_to_report(doc, doc_id=rec.id or "", source=rec.source, published=rec.published, offset=part_offset)
+            if part_offset == 0:
+                shares[key] = german_share(doc)
+            pending.setdefault(key, []).append((part_offset, partial))
             if len(pending[key]) < n_parts:
                 continue
             parts = pending.pop(key)
-            try:
-                yield self._report(rec, parts)
-            except Exception as exc:
-                if on_error == "raise":
-                    raise ExtractionError(E002.format(doc_id=rec.id, reason=exc), doc_id=rec.id) from exc
-                log.exception("document %s failed", rec.id)
-                yield EventReport(doc_id=rec.id or "", source=rec.source, published=rec.published,
-                                  warnings=[E002.format(doc_id=rec.id, reason=exc)])
+            report = self._report(rec, parts, shares.pop(key, None))
+            failures = [w for w in report.warnings if w.startswith("[E003]")]
+            if failures and on_error == "raise":
+                raise ExtractionError(E002.format(doc_id=rec.id, reason=failures[0]), doc_id=rec.id)
+            yield report
 
     def _jobs(self, records: Iterable[InputRecord | dict[str, Any] | str]) -> Iterator[tuple[Doc, tuple]]:
         for key, raw in enumerate(records):
@@ -144,18 +141,14 @@ class Extractor:
                 doc._.ef_published = rec.published
                 yield doc, (key, offset, len(parts), rec)
 
-    def _report(self, rec: InputRecord, parts: list[tuple[Doc, int]]) -> EventReport:
+    def _report(self, rec: InputRecord, parts: list[tuple[int, EventReport]], share: float | None) -> EventReport:
         warnings = list(rec.warnings)
         if not rec.text.strip():
             warnings.append(W001)
-        reports = [
-            doc_to_report(doc, doc_id=rec.id or "", source=rec.source, published=rec.published, offset=offset)
-            for doc, offset in sorted(parts, key=lambda p: p[1])
-        ]
+        reports = [r for _, r in sorted(parts, key=lambda p: p[0])]
         report = merge_reports(reports) if len(reports) > 1 else reports[0]
         if len(parts) > 1:
             warnings.append(W003.format(chars=len(rec.text), parts=len(parts)))
-        share = german_share(parts[0][0])
         if share is not None and share < 0.08:
             warnings.append(W002.format(share=share))
         report.warnings = warnings + report.warnings

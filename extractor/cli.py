@@ -104,7 +104,7 @@ def extract(
         with err.status("extracting…", spinner="dots") if show_progress else nullcontext():
             for report in extractor.pipe(good_records(), batch_size=batch_size):
                 counts["documents"] += 1
-                if any(w.startswith("[E002]") for w in report.warnings):
+                if any(w.startswith(("[E002]", "[E003]")) for w in report.warnings):
                     counts["errors"] += 1
                     err.print(f"[red]error:[/red] {report.doc_id}: {report.warnings[-1]}", highlight=False)
                 if pretty:

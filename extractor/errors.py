@@ -27,6 +27,7 @@ E001 = (
     "saved with nlp.to_disk(), or 'auto' / 'default' for the embedded pipeline."
 )
 E002 = "[E002] Document {doc_id!r}: the extractor failed ({reason}). The document was skipped."
+E003 = "[E003] component {name!r} failed on this document ({reason}); its facts are missing from the record"
 W001 = "[W001] empty text: nothing to extract"
 W002 = "[W002] text does not look German ({share:.0%} German function words); results may be poor"
 W003 = "[W003] long text ({chars} characters) processed in {parts} parts split at paragraph boundaries"

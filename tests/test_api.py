@@ -112,3 +112,30 @@ def test_api_long_text_offsets_are_correct(extractor_default, monkeypatch):
     assert len(rep.persons[0].mentions) == 24
     assert [q.value for q in rep.quantities] == [40] * 12
     assert rep.quantities[-1].mention.start == text.rindex("40 Gäste")
+
+
+def test_api_component_failure_is_isolated_to_its_document():
+    """A rule component that fails on one document leaves an [E003] warning there; the run goes on."""
+    from spacy.language import Language
+
+    from extractor.api import Extractor
+    from extractor.components.base import RuleComponent
+    from extractor.errors import ExtractionError
+
+    class Boom(RuleComponent):
+        def __call__(self, doc):
+            if "Explosion" in doc.text:
+                raise RuntimeError("kaputt")
+            return doc
+
+    if "test_boom" not in Language.factories:
+        Language.factory("test_boom")(lambda nlp, name: Boom(nlp, name))
+    extractor = Extractor("default")
+    extractor.nlp.add_pipe("test_boom", after="eventfacts_dates")
+    texts = ["Die Stadt Fulda begrüßte 12 Gäste.", "Eine Explosion der Ideen: 30 Gäste kamen.", "Drei Gäste blieben."]
+    reports = list(extractor.pipe(texts))
+    assert [len(r.quantities) for r in reports] == [1, 1, 1]
+    assert [r.warnings for r in reports][0] == []
+    assert reports[1].warnings[0].startswith("[E003] component 'test_boom' failed on this document (kaputt)")
+    with pytest.raises(ExtractionError, match="kaputt"):
+        extractor.extract(texts[1])

@@ -8,12 +8,19 @@ are read on construction, not serialised.
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from spacy.language import Language
+
+from extractor import extensions  # noqa: F401 - registers doc._.ef_warnings
+from extractor.errors import E003
 from spacy.tokens import Doc
 from spacy.util import ensure_path, from_bytes, from_disk, to_bytes, to_disk
+
+
+log = logging.getLogger("eventfacts")
 
 
 class RuleComponent:
@@ -28,8 +35,14 @@ class RuleComponent:
         raise NotImplementedError
 
     def pipe(self, stream: Iterable[Doc], batch_size: int = 128) -> Iterable[Doc]:
+        """Process a stream; a failure on one document is noted on it, never ends the stream."""
         for doc in stream:
-            yield self(doc)
+            try:
+                yield self(doc)
+            except Exception as exc:  # one bad document must not stop an archive run
+                log.exception("component %s failed", self.name)
+                doc._.ef_warnings = list(doc._.ef_warnings or []) + [E003.format(name=self.name, reason=exc)]
+                yield doc
 
     def initialize(self, get_examples: Callable[[], Iterable[Any]] | None = None, *, nlp: Language | None = None) -> None:
         """Rule components need no training data; lexicons are package data."""
