@@ -139,3 +139,15 @@ def test_api_component_failure_is_isolated_to_its_document():
     assert reports[1].warnings[0].startswith("[E003] component 'test_boom' failed on this document (kaputt)")
     with pytest.raises(ExtractionError, match="kaputt"):
         extractor.extract(texts[1])
+
+
+def test_api_pipe_with_two_processes_gives_the_same_records(extractor_default):
+    """Docs cross process boundaries as bytes: every `._` value must survive serialisation."""
+    texts = [
+        "Die Stadt Kassel lud 30 Gäste ein. Bürgermeisterin Anna Beispiel sprach am 4. Juni 2024.",
+        "Der Verband Pflege Nordhessen (VPN) zählte rund 200 Mitglieder in Fulda.",
+    ] * 3
+    one = [r.model_dump() for r in extractor_default.pipe(texts, n_process=1)]
+    two = [r.model_dump() for r in extractor_default.pipe(texts, n_process=2, batch_size=2)]
+    assert two == one
+    assert one[0]["persons"][0]["roles"] == ["Bürgermeisterin"]
