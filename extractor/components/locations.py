@@ -46,9 +46,11 @@ class LocationRecognizer(RuleComponent):
             for sp in doc.spans.get(key, []):
                 blocked.update(range(sp.start, sp.end))
         found: list[tuple[int, int, str, str | None]] = []
+        # Token texts and their trailing spaces, taken once: n-grams are joined from these.
+        words = [(t.text, t.whitespace_) for t in doc]
         i = 0
         while i < len(doc):
-            hit = self._match_at(doc, i, blocked)
+            hit = self._match_at(doc, words, i, blocked)
             if hit is None:
                 i += 1
                 continue
@@ -87,16 +89,19 @@ class LocationRecognizer(RuleComponent):
                 out.append((sp.start, sp.end, entry.name, entry.kind))
         return out
 
-    def _match_at(self, doc: Doc, i: int, blocked: set[int]) -> tuple[int, int, str, str | None] | None:
-        if not doc[i].text[:1].isupper():
+    def _match_at(
+        self, doc: Doc, words: list[tuple[str, str]], i: int, blocked: set[int]
+    ) -> tuple[int, int, str, str | None] | None:
+        if not words[i][0][:1].isupper():
             return None
-        for n in range(min(_MAX_WORDS, len(doc) - i), 0, -1):
+        for n in range(min(_MAX_WORDS, len(words) - i), 0, -1):
             if any(t in blocked for t in range(i, i + n)):
                 continue
-            entry = lookup_place(doc[i : i + n].text)
+            text = "".join(w + ws for w, ws in words[i : i + n - 1]) + words[i + n - 1][0]
+            entry = lookup_place(text)
             if entry is None:
                 continue
-            if i > 0 and _introduces_name(doc[i - 1].text):
+            if i > 0 and _introduces_name(words[i - 1][0]):
                 return None  # "Jana Roth", "Frau Roth", "Dr. Essen": a surname, not the town
             if entry.ambiguous and not _place_context(doc, i):
                 return None
