@@ -17,10 +17,11 @@ import sys
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 
 from pydantic import ValidationError
 
+from corpus.archive import ARCHIVE_SUFFIXES, HTML_SUFFIXES, HtmlDocument, iter_warc, read_html_file
 from corpus.errors import ReadError
 from models.inputs import InputRecord
 
@@ -56,7 +57,9 @@ def iter_documents(
     published: str | None = None,
     stdin: IO[str] | IO[bytes] | None = None,
     exclude: Sequence[str | os.PathLike[str]] = (),
-) -> Iterator[InputRecord | ReadError]:
+    archives: bool = False,
+    defer_html: bool = False,
+) -> Iterator[InputRecord | ReadError | HtmlDocument]:
     """Stream the documents named on the command line, in the order given.
 
     Each entry is a `.txt` file (one document, id = file name without extension), a
@@ -71,8 +74,14 @@ def iter_documents(
     stdin (IO | None): Stream read for `-`; defaults to `sys.stdin` (its binary buffer).
     exclude (Sequence[PathLike]): Files never read from directories, e.g. the output file
         being written into the folder that is read.
-    RETURNS (Iterator[InputRecord | ReadError]): Records, and errors in place of the
-        documents that could not be read.
+    archives (bool): Also read web archives (see `corpus.archive`): `.html`/`.htm` pages
+        (main text by trafilatura, date by htmldate) and `.warc`/`.warc.gz` crawls, named
+        or found in directories. Off by default, where a named `.html` is read as text.
+    defer_html (bool): With `archives`, yield pages as `HtmlDocument`s whose `to_record()`
+        does the extraction, so a batch run can do it in its worker processes.
+    RETURNS (Iterator[InputRecord | ReadError | HtmlDocument]): Records, and errors in place
+        of the documents that could not be read (`SkippedRecord` for WARC records that are
+        not HTML pages).
     """
     # Checked here, not inside the generator, so a bad `--published` fails at the call.
     default_published = _check_published(published)
@@ -80,7 +89,12 @@ def iter_documents(
         # A lone string is a Sequence too; iterating it would yield one "path" per character.
         paths = [paths]
     skip = frozenset(Path(p).resolve() for p in exclude)
-    return _iter_entries(list(paths), default_published, stdin, skip)
+    return _iter_entries(list(paths), default_published, stdin, skip, _ArchiveMode(archives, defer_html))
+
+
+class _ArchiveMode(NamedTuple):
+    enabled: bool = False
+    defer: bool = False
 
 
 def _check_published(published: str | None) -> str | None:
@@ -99,7 +113,8 @@ def _iter_entries(
     default_published: str | None,
     stdin: IO[str] | IO[bytes] | None,
     skip: frozenset[Path] = frozenset(),
-) -> Iterator[InputRecord | ReadError]:
+    archives: _ArchiveMode = _ArchiveMode(),
+) -> Iterator[InputRecord | ReadError | HtmlDocument]:
     stdin_read = False
     for entry in entries:
         label = os.fspath(entry)
@@ -117,16 +132,21 @@ def _iter_entries(
             yield ReadError(label, None, None, _os_message(exc))
             continue
         if is_dir:
-            yield from _read_directory(label, path, default_published, skip)
+            yield from _read_directory(label, path, default_published, skip, archives)
         elif exists:
-            yield from _read_file(label, path, default_published)
+            yield from _read_file(label, path, default_published, archives)
         else:
             yield ReadError(label, None, None, "no such file or directory")
 
 
 def _read_directory(
-    label: str, root: Path, default_published: str | None, skip: frozenset[Path] = frozenset()
-) -> Iterator[InputRecord | ReadError]:
+    label: str,
+    root: Path,
+    default_published: str | None,
+    skip: frozenset[Path] = frozenset(),
+    archives: _ArchiveMode = _ArchiveMode(),
+) -> Iterator[InputRecord | ReadError | HtmlDocument]:
+    suffixes = DIRECTORY_SUFFIXES + ARCHIVE_SUFFIXES if archives.enabled else DIRECTORY_SUFFIXES
     found: list[tuple[str, ...]] = []
     problems: list[OSError] = []
     for dirpath, dirnames, filenames in os.walk(root, onerror=problems.append):
@@ -134,23 +154,30 @@ def _read_directory(
         dirnames[:] = [name for name in dirnames if not name.startswith(".")]
         relative = Path(dirpath).relative_to(root).parts
         for name in filenames:
-            if not name.startswith(".") and name.lower().endswith(DIRECTORY_SUFFIXES):
+            if not name.startswith(".") and name.lower().endswith(suffixes):
                 found.append((*relative, name))
     for problem in problems:
         yield ReadError(problem.filename or label, None, None, _os_message(problem))
     if not found and not problems:
-        yield ReadError(label, None, None, "directory holds no *.txt, *.jsonl or *.jsonl.gz files")
+        kinds = "*.txt, *.jsonl, *.jsonl.gz, *.html, *.htm, *.warc or *.warc.gz" if archives.enabled else "*.txt, *.jsonl or *.jsonl.gz"
+        yield ReadError(label, None, None, f"directory holds no {kinds} files")
     # Sorting the path parts (not the joined string) keeps "a/z.txt" before "a-b/x.txt".
     for parts in sorted(found):
         if skip and root.joinpath(*parts).resolve() in skip:
             continue
-        yield from _read_file(os.path.join(label, *parts), root.joinpath(*parts), default_published)
+        yield from _read_file(os.path.join(label, *parts), root.joinpath(*parts), default_published, archives)
 
 
-def _read_file(label: str, path: Path, default_published: str | None) -> Iterator[InputRecord | ReadError]:
+def _read_file(
+    label: str, path: Path, default_published: str | None, archives: _ArchiveMode = _ArchiveMode()
+) -> Iterator[InputRecord | ReadError | HtmlDocument]:
     name = path.name.lower()
     compressed = name.endswith(".gz")
-    if name.endswith((".jsonl", ".jsonl.gz")):
+    if archives.enabled and name.endswith(ARCHIVE_SUFFIXES):
+        pages = [read_html_file(label, path, default_published)] if name.endswith(HTML_SUFFIXES) else iter_warc(label, path, default_published)
+        for page in pages:
+            yield page.to_record() if isinstance(page, HtmlDocument) and not archives.defer else page
+    elif name.endswith((".jsonl", ".jsonl.gz")):
         yield from _read_jsonl_file(label, path, compressed, default_published)
     else:
         yield _read_text_file(label, path, compressed, default_published)

@@ -148,16 +148,19 @@ def info(model: str = typer.Option("auto", "--model", "-m", help=MODEL_HELP)) ->
     typer.echo("components: " + ", ".join(details.components))
 
 
-def _register_evaluation() -> None:
-    # The corpus and evaluation commands live in their own module; registered here so that
+def _register_commands() -> None:
+    # The corpus, evaluation and batch commands live in their own modules; registered here so that
     # `eventfacts --help` lists them beside extract.
     from extractor.cli_eval import corpus_app, evaluate_command
 
+    from extractor.cli_batch import batch_command
+
     app.add_typer(corpus_app, name="corpus", help="Check annotated gold files and import them from annotation tools.")
     app.command("evaluate")(evaluate_command)
+    app.command("batch")(batch_command)
 
 
-_register_evaluation()
+_register_commands()
 
 
 def main() -> None:

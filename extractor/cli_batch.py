@@ -1,0 +1,185 @@
+"""`eventfacts batch`: parallel, resumable extraction of whole press archives.
+
+Registered in `extractor.cli` with `app.command("batch")(batch_command)`. Run on its own with
+`python -m extractor.cli_batch INPUT... -o OUT.jsonl` (used by the tests and the benchmark).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+
+MODEL_HELP = (
+    "spaCy pipeline to use: 'auto' (de_core_news_lg, _md or _sm if installed, else the embedded "
+    "default), 'default' (the embedded default, no download needed), an installed package name, "
+    "or a directory saved with nlp.to_disk()."
+)
+
+
+def batch_command(
+    inputs: list[str] = typer.Argument(
+        ...,
+        help="Files, directories (searched recursively) or glob patterns: .txt, .jsonl, .jsonl.gz, "
+        ".html/.htm (main text by trafilatura, date by htmldate), .warc/.warc.gz (HTML responses), "
+        "or '-' for standard input.",
+    ),
+    output: Path = typer.Option(..., "-o", "--output", help="JSONL file of records; errors go to OUT.errors.jsonl beside it."),
+    workers: Optional[int] = typer.Option(None, "--workers", "-w", min=0, help="Worker processes (default: number of CPUs); 0 = no workers, extract in this process."),
+    batch_size: int = typer.Option(16, "--batch-size", min=1, help="Documents per task handed to a worker."),
+    model: str = typer.Option("auto", "--model", "-m", help=MODEL_HELP),
+    published: Optional[str] = typer.Option(None, "--published", help="Publication date YYYY-MM-DD for documents that give none."),
+    timeout: Optional[float] = typer.Option(None, "--timeout", min=0, help="Seconds one document may take; slower ones are abandoned and listed with stage 'timeout'."),
+    resume: bool = typer.Option(False, "--resume", help="Continue an interrupted run: repair OUT's torn last line, skip every doc_id already in OUT, retry the documents only in the errors file."),
+    overwrite: bool = typer.Option(False, "--overwrite", help="Start afresh even though OUT already holds records."),
+    fsync: bool = typer.Option(False, "--fsync", help="fsync after every record (survives a power cut, slower)."),
+    engine: str = typer.Option("processes", "--engine", help="'processes' (this machine) or 'dask' (a Dask distributed cluster)."),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler, e.g. tcp://127.0.0.1:8786 (loopback only); without it a LocalCluster with --workers processes is started."),
+    allow_errors: bool = typer.Option(False, "--allow-errors", help="Exit 0 even when documents failed."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar, messages or summary on stderr."),
+) -> None:
+    """Extract every document of large archives in parallel, exactly once, resumably.
+
+    Output order follows completion, not input; every record carries doc_id and source.
+    A failed document is listed in OUT.errors.jsonl (doc_id, source, stage, message) and the
+    run goes on; the exit code is 1 when any failed, unless --allow-errors. After a crash or
+    kill, run the same command with --resume.
+    """
+    from extractor.batch import BatchConfig, BatchError, count_documents, run_batch
+
+    err = Console(stderr=True, soft_wrap=True, highlight=False)
+    if engine not in ("processes", "dask"):
+        err.print(f"[red]error:[/red] --engine must be 'processes' or 'dask', not {engine!r}")
+        raise typer.Exit(2)
+    if scheduler and engine != "dask":
+        err.print("[red]error:[/red] --scheduler needs --engine dask")
+        raise typer.Exit(2)
+    config = BatchConfig(
+        model=model,
+        workers=workers if workers else None,
+        batch_size=batch_size,
+        timeout=timeout or None,
+        engine="inline" if workers == 0 and engine == "processes" else engine,  # type: ignore[arg-type]
+        scheduler=scheduler,
+        resume=resume,
+        overwrite=overwrite,
+        fsync=fsync,
+        published=published,
+    )
+    show_bar = not quiet and err.is_terminal
+    reporter = _Reporter(err, quiet=quiet, total=count_documents(inputs) if show_bar else None, bar=show_bar)
+    try:
+        with reporter:
+            summary = run_batch(inputs, output, config, progress=reporter, stdin=sys.stdin.buffer)
+    except BatchError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from exc
+    except KeyboardInterrupt:
+        err.print(f"interrupted; run the same command with --resume to continue {output}")
+        raise typer.Exit(130) from None
+    except Exception as exc:  # e.g. the model cannot be loaded in the workers
+        err.print(f"[red]error:[/red] {type(exc).__name__}: {exc}")
+        raise typer.Exit(2) from exc
+    if not quiet:
+        err.print(
+            f"{summary.documents} documents ({summary.already_done} already done), {summary.records} records, "
+            f"{summary.errors} errors, {summary.duplicates} duplicates, {summary.skipped} skipped, "
+            f"{summary.words_per_second:,.0f} words/s, {summary.documents_per_second:,.1f} documents/s "
+            f"in {summary.seconds:.1f} s → {summary.output}"
+            + (f"; problems in {summary.errors_file}" if summary.errors or summary.duplicates or summary.skipped else "")
+        )
+    if summary.errors and not allow_errors:
+        raise typer.Exit(1)
+
+
+class _Reporter:
+    """The progress callback: a rich progress bar (when stderr is a terminal) and messages."""
+
+    # Messages beyond this many per kind are only counted, so a broken archive cannot flood stderr.
+    MAX_MESSAGES = 20
+
+    def __init__(self, err: Console, *, quiet: bool, total: int | None, bar: bool) -> None:
+        self.err = err
+        self.quiet = quiet
+        self.total = total
+        self.bar = None
+        self.task = None
+        self.shown: dict[str, int] = {}
+        if bar:
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                SpinnerColumn,
+                TextColumn,
+                TimeElapsedColumn,
+                TimeRemainingColumn,
+            )
+
+            self.bar = Progress(
+                SpinnerColumn(),
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TextColumn("{task.fields[rate]} docs/s"),
+                TimeElapsedColumn(),
+                TimeRemainingColumn(),
+                console=err,
+                transient=False,
+            )
+            self.task = self.bar.add_task("batch", total=total, rate="–")
+
+    def __enter__(self) -> _Reporter:
+        if self.bar is not None:
+            self.bar.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+    def __call__(self, event) -> None:  # noqa: ANN001 - BatchEvent, imported lazily
+        if self.quiet:
+            return
+        if self.bar is not None and self.task is not None:
+            if event.advance:
+                self.bar.advance(self.task, event.advance)
+            rate = event.summary.documents_per_second
+            self.bar.update(self.task, rate=f"{rate:,.1f}" if rate else "–",
+                            description="loading" if event.kind == "start" else "batch")
+        if event.kind in ("advance", "start") or event.message is None:
+            return
+        count = self.shown.get(event.kind, 0) + 1
+        self.shown[event.kind] = count
+        if count > self.MAX_MESSAGES:
+            if count == self.MAX_MESSAGES + 1:
+                self.err.print(f"[yellow]… further {event.kind} messages only in the errors file[/yellow]")
+            return
+        from rich.markup import escape
+
+        style = {"error": "red", "duplicate": "yellow", "skip": "dim"}.get(event.kind)
+        if style:
+            # The message starts with its stage ("timeout: doc: …"); show it as the label.
+            stage, _, rest = event.message.partition(": ")
+            self.err.print(f"[{style}]{stage}:[/{style}] {escape(rest)}")
+        else:
+            self.err.print(escape(event.message))
+
+
+def main() -> None:
+    """Run `batch` as a program of its own (`python -m extractor.cli_batch`)."""
+    app = typer.Typer(add_completion=False)
+    app.command("batch")(batch_command)
+
+    @app.callback()
+    def _root() -> None:
+        """eventfacts batch only."""
+
+    app(args=["batch", *sys.argv[1:]])
+
+
+if __name__ == "__main__":
+    main()

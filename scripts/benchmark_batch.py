@@ -1,0 +1,160 @@
+"""Benchmark `eventfacts batch`: 1 and 2 process workers and the Dask engine against spaCy's floor.
+
+Builds an archive of at least 5,000 documents from the annotated corpus (ids made unique),
+runs it through `run_batch` with each engine, and prints a Markdown table of words/s,
+documents/s, start-up time (pipeline loading), peak memory of the largest worker process
+(sampled with psutil) and the ratio to `spacy.blank("de")` alone on the same texts.
+
+Usage: python scripts/benchmark_batch.py [--docs 5000] [--model default] [--keep DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from extractor.batch import BatchConfig, run_batch  # noqa: E402
+
+
+@dataclass
+class Row:
+    name: str
+    workers: int
+    documents: int
+    words: int
+    seconds: float
+    startup: float
+    peak_worker_mb: float | None
+
+    @property
+    def words_per_second(self) -> float:
+        return self.words / self.seconds
+
+    @property
+    def steady_words_per_second(self) -> float:
+        # Without the start-up (pipeline loading in the workers, cluster start).
+        return self.words / max(self.seconds - self.startup, 1e-9)
+
+
+def build_archive(path: Path, n_docs: int) -> tuple[int, list[str]]:
+    """Copies of the annotated reports with unique ids, until n_docs documents."""
+    sources = []
+    for name in sorted((REPO / "corpus" / "annotated").glob("*.jsonl")):
+        for line in name.read_text(encoding="utf8").splitlines():
+            if line.strip():
+                row = json.loads(line)
+                sources.append({"id": row["id"], "text": row["text"], "published": row.get("published")})
+    texts: list[str] = []
+    with open(path, "w", encoding="utf8") as handle:
+        for k in range(n_docs):
+            row = sources[k % len(sources)]
+            record = {"id": f"{row['id']}-{k:05d}", "text": row["text"], "published": row["published"]}
+            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+            texts.append(row["text"])
+    return sum(len(t.split()) for t in texts), texts
+
+
+class PeakMemory:
+    """Largest resident set of any descendant process, sampled every 0.2 s (psutil)."""
+
+    def __init__(self) -> None:
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> PeakMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        try:
+            import psutil
+        except ImportError:
+            return
+        me = psutil.Process()
+        while not self._stop.wait(0.2):
+            for child in me.children(recursive=True):
+                try:
+                    self.peak = max(self.peak, child.memory_info().rss)
+                except psutil.Error:
+                    pass
+
+
+def run_engine(name: str, archive: Path, out: Path, config: BatchConfig) -> Row:
+    with PeakMemory() as memory:
+        summary = run_batch([str(archive)], out, config)
+    if summary.errors:
+        print(f"warning: {name}: {summary.errors} errors", file=sys.stderr)
+    peak = memory.peak / 2**20 if memory.peak else None
+    return Row(name, config.n_workers(), summary.records, summary.words, summary.seconds, summary.startup_seconds, peak)
+
+
+def blank_floor(texts: list[str], words: int) -> Row:
+    import spacy
+
+    nlp = spacy.blank("de")
+    started = time.perf_counter()
+    for _doc in nlp.pipe(texts, batch_size=64):
+        pass
+    return Row('spacy.blank("de") alone', 1, len(texts), words, time.perf_counter() - started, 0.0, None)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--docs", type=int, default=5000, help="Documents in the archive (at least 5,000 for the report).")
+    parser.add_argument("--model", default="default", help="Pipeline for the workers.")
+    parser.add_argument("--batch-size", type=int, default=16)
+    parser.add_argument("--keep", type=Path, default=None, help="Keep archive and outputs in this directory.")
+    args = parser.parse_args()
+
+    workdir = Path(args.keep or tempfile.mkdtemp(prefix="eventfacts-bench-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    archive = workdir / "archive.jsonl"
+    words, texts = build_archive(archive, args.docs)
+    print(f"archive: {args.docs} documents, {words:,} words, {archive.stat().st_size / 2**20:.1f} MB; "
+          f"{os.cpu_count()} CPUs", file=sys.stderr)
+
+    floor = blank_floor(texts, words)
+    rows = []
+    for name, config in [
+        ("processes, --workers 1", BatchConfig(model=args.model, workers=1, batch_size=args.batch_size, overwrite=True)),
+        ("processes, --workers 2", BatchConfig(model=args.model, workers=2, batch_size=args.batch_size, overwrite=True)),
+        ("dask LocalCluster, 2 workers", BatchConfig(model=args.model, workers=2, batch_size=args.batch_size, engine="dask", overwrite=True)),
+    ]:
+        print(f"running {name} …", file=sys.stderr)
+        rows.append(run_engine(name, archive, workdir / f"out-{len(rows)}.jsonl", config))
+
+    main_peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print()
+    print("| engine | workers | documents | wall s | start-up s | words/s | documents/s | words/s after start-up | "
+          "peak RSS per worker | vs. blank(\"de\") |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for row in rows:
+        peak = f"{row.peak_worker_mb:,.0f} MB" if row.peak_worker_mb else "–"
+        print(f"| {row.name} | {row.workers} | {row.documents:,} | {row.seconds:,.1f} | {row.startup:,.1f} | "
+              f"{row.words_per_second:,.0f} | {row.documents / row.seconds:,.1f} | {row.steady_words_per_second:,.0f} | "
+              f"{peak} | {row.steady_words_per_second / floor.words_per_second:.3f} |")
+    print(f"| {floor.name} | 1 | {floor.documents:,} | {floor.seconds:,.1f} | – | {floor.words_per_second:,.0f} | "
+          f"{floor.documents / floor.seconds:,.1f} | {floor.words_per_second:,.0f} | – | 1.000 |")
+    print()
+    print(f"{words:,} words in {args.docs:,} documents; batch size {args.batch_size}; the calling process peaked at "
+          f"{main_peak_mb:,.0f} MB (it reads, dispatches and writes); ratios use words/s after start-up.")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,425 @@
+"""`eventfacts batch`: exactly-once output, resume after SIGKILL, broken inputs, engines.
+
+Most cases run the engine "inline" (in this process, the pipeline loaded once per session);
+one case kills a real `--workers 1` run in a subprocess, one compares Dask with processes.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from io import BytesIO
+from pathlib import Path
+from typing import Any
+
+import pytest
+import typer
+from typer.testing import CliRunner
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from extractor import batch as batch_module
+from extractor.batch import (
+    BatchConfig,
+    BatchError,
+    DocumentTimeout,
+    check_loopback,
+    count_documents,
+    deadline,
+    errors_path_for,
+    expand_inputs,
+    repair_output,
+    run_batch,
+)
+from extractor.cli_batch import batch_command
+from extractor.errors import E002
+from models import EventReport
+
+REPO = Path(__file__).resolve().parent.parent
+CITIES = ["Fulda", "Kassel", "Gera", "Cottbus", "Lüneburg", "Rosenheim", "Bruchsal", "Oldenburg"]
+EVENTS = ["Fachtag", "Workshop", "Netzwerktreffen", "Konferenz", "Praxiswerkstatt"]
+TOPICS = ["Pflege", "Inklusion", "Ausbildung", "Energie", "Ehrenamt", "Digitalisierung"]
+
+
+def report_text(n: int, sentences: int = 4) -> str:
+    """A German event report written for these tests; n varies names, places and numbers."""
+    city, event, topic = CITIES[n % len(CITIES)], EVENTS[n % len(EVENTS)], TOPICS[n % len(TOPICS)]
+    lines = [
+        f"{event} {topic} in {city}",
+        f"{city}, {n % 27 + 1}. März 2024. Rund {40 + n} Teilnehmende kamen am Dienstag zum {event} "
+        f"„{topic} gemeinsam gestalten“ in die Stadthalle {city}.",
+    ]
+    for k in range(sentences):
+        lines.append(
+            f"Die Kreisverwaltung hatte gemeinsam mit der Handwerkskammer eingeladen; in {k + 3} Arbeitsgruppen "
+            f"sprachen Fachleute aus {k + 5} Landkreisen über {topic} und neue Förderprogramme für Betriebe."
+        )
+    return "\n".join(lines)
+
+
+def write_jsonl(path: Path, rows: list[dict[str, Any]]) -> Path:
+    path.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows), encoding="utf8")
+    return path
+
+
+def read_jsonl(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf8").splitlines()]
+
+
+def run_inline(inputs: list[Path | str], out: Path, **options: Any) -> tuple[Any, list[dict], list[dict]]:
+    config = BatchConfig(model=options.pop("model", "default"), engine="inline", **options)
+    summary = run_batch([str(p) for p in inputs], out, config)
+    errors_file = errors_path_for(out)
+    return summary, read_jsonl(out), read_jsonl(errors_file) if errors_file.exists() else []
+
+
+# ---------------------------------------------------------------------------------------------
+# Kill and resume
+
+
+def test_batch_kill_and_resume_writes_every_document_once(tmp_path: Path) -> None:
+    ids = [f"bericht-{n:02d}" for n in range(40)]
+    source = write_jsonl(tmp_path / "archiv.jsonl", [{"id": i, "text": report_text(n, 20)} for n, i in enumerate(ids)])
+    out = tmp_path / "out.jsonl"
+    command = [sys.executable, "-m", "extractor.cli_batch", str(source), "-o", str(out),
+               "--workers", "1", "--batch-size", "1", "--model", "default", "--quiet"]
+    first = subprocess.Popen(command, cwd=REPO, start_new_session=True,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        give_up = time.monotonic() + 90
+        while not (out.exists() and out.read_bytes().count(b"\n") >= 1):
+            assert first.poll() is None, "the first run ended before it wrote a record"
+            assert time.monotonic() < give_up, "no record within 90 s"
+            time.sleep(0.01)
+    finally:
+        # The whole process group: the batch process and its worker, as the OOM killer or a
+        # lost terminal would.
+        os.killpg(first.pid, signal.SIGKILL)
+        first.wait()
+    written_before = out.read_bytes().count(b"\n")
+    assert 1 <= written_before < len(ids), "the kill came too late to test anything"
+
+    second = subprocess.run([*command, "--resume"], cwd=REPO, capture_output=True, text=True, timeout=150)
+    assert second.returncode == 0, second.stderr
+    records = read_jsonl(out)  # every line parses
+    assert sorted(r["doc_id"] for r in records) == ids
+    assert {r["source"] for r in records} == {str(source)}
+    assert errors_path_for(out).read_text(encoding="utf8") == ""
+
+
+@pytest.mark.parametrize(
+    "tail,cut",
+    [
+        (b'{"schema_version":"1.0","doc_id":"b","sou', 41),  # died inside a write
+        (b'{"schema_version":"1.0","doc_id":"b"', 36),
+        (b"\x00\x00\x00\x00\n", 5),  # a power cut left a line of zeros
+    ],
+)
+def test_batch_resume_repairs_torn_last_line(tmp_path: Path, tail: bytes, cut: int) -> None:
+    out = tmp_path / "out.jsonl"
+    good = b'{"schema_version":"1.0","doc_id":"a","source":"x"}\n'
+    out.write_bytes(good + tail)
+    assert repair_output(out) == ({"a"}, cut)
+    assert out.read_bytes() == good
+
+
+def test_batch_resume_after_torn_line_writes_each_id_once(tmp_path: Path) -> None:
+    source = write_jsonl(tmp_path / "in.jsonl", [{"id": f"d{n}", "text": report_text(n)} for n in range(3)])
+    out = tmp_path / "out.jsonl"
+    run_inline([source], out)
+    lines = out.read_bytes().splitlines(keepends=True)
+    out.write_bytes(lines[0] + lines[1][:25])  # d0 complete, the next record torn
+    summary, records, _ = run_inline([source], out, resume=True)
+    assert (summary.already_done, summary.records, summary.repaired_bytes) == (1, 2, 25)
+    assert sorted(r["doc_id"] for r in records) == ["d0", "d1", "d2"]
+
+
+def test_batch_damaged_middle_line_is_not_repaired(tmp_path: Path) -> None:
+    out = tmp_path / "out.jsonl"
+    out.write_bytes(b'{"doc_id":"a"}\nKAPUTT\n{"doc_id":"c"}\n')
+    with pytest.raises(BatchError, match=r"out.jsonl:2: not a JSON record; the file is damaged"):
+        repair_output(out)
+
+
+def test_batch_resume_retries_documents_only_in_errors_file(tmp_path: Path) -> None:
+    source = write_jsonl(tmp_path / "in.jsonl", [{"id": f"d{n}", "text": report_text(n)} for n in range(3)])
+    out = tmp_path / "out.jsonl"
+    run_inline([source], out)
+    kept = [line for line in out.read_text(encoding="utf8").splitlines() if '"doc_id":"d1"' not in line]
+    out.write_text("\n".join(kept) + "\n", encoding="utf8")
+    errors_path_for(out).write_text(
+        json.dumps({"doc_id": "d1", "source": str(source), "stage": "timeout", "message": "zu langsam"}) + "\n",
+        encoding="utf8",
+    )
+    summary, records, errors = run_inline([source], out, resume=True)
+    assert (summary.already_done, summary.retried, summary.records, summary.errors) == (2, 1, 1, 0)
+    assert sorted(r["doc_id"] for r in records) == ["d0", "d1", "d2"]
+    assert errors == []  # rewritten: d1 succeeded this time
+
+
+def test_batch_existing_output_needs_resume_or_overwrite(tmp_path: Path) -> None:
+    source = write_jsonl(tmp_path / "in.jsonl", [{"id": "d0", "text": report_text(0)}])
+    out = tmp_path / "out.jsonl"
+    out.write_text('{"doc_id":"alt"}\n', encoding="utf8")
+    with pytest.raises(BatchError, match="already holds records; use --resume"):
+        run_inline([source], out)
+    summary, records, _ = run_inline([source], out, overwrite=True)
+    assert [r["doc_id"] for r in records] == ["d0"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Broken inputs
+
+
+def _warc_with_image(path: Path) -> None:
+    with open(path, "wb") as handle:
+        writer = WARCWriter(handle, gzip=True)
+        html = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1")
+        body = f"<html><body><article><h1>Fachtag in Fulda</h1><p>{report_text(3)}</p></article></body></html>"
+        writer.write_record(writer.create_warc_record("https://example.de/fachtag", "response", payload=BytesIO(body.encode()),
+                                                      http_headers=html, warc_headers_dict={"WARC-Date": "2024-03-15T10:00:00Z"}))
+        png = StatusAndHeaders("200 OK", [("Content-Type", "image/png")], protocol="HTTP/1.1")
+        writer.write_record(writer.create_warc_record("https://example.de/logo.png", "response", payload=BytesIO(b"\x89PNG\x00\x00"),
+                                                      http_headers=png, warc_headers_dict={"WARC-Date": "2024-03-15T10:00:01Z"}))
+
+
+def _make_input(kind: str, root: Path) -> Path:
+    if kind == "binary":
+        path = root / "bild.txt"
+        path.write_bytes(bytes(range(256)) * 8)
+    elif kind == "latin1":
+        path = root / "bericht.txt"
+        path.write_bytes("Der Fachtag in Gießen begann um 9 Uhr.".encode("cp1252"))
+    elif kind == "truncated_gzip":
+        path = root / "archiv.jsonl.gz"
+        rows = "".join(json.dumps({"id": f"g{n}", "text": report_text(n)}, ensure_ascii=False) + "\n" for n in range(40))
+        data = gzip.compress(rows.encode("utf8"))
+        path.write_bytes(data[: len(data) // 2])
+    elif kind == "bad_json":
+        path = root / "zeilen.jsonl"
+        path.write_text(json.dumps({"id": "ok", "text": report_text(1)}) + "\n{\"id\": \"kaputt\" \"text\": \"x\"}\n", encoding="utf8")
+    elif kind == "scripts_html":
+        path = root / "nur-skripte.html"
+        path.write_text("<html><head><script>var a=1;</script></head><body><script>b()</script></body></html>", encoding="utf8")
+    elif kind == "warc_image":
+        path = root / "crawl.warc.gz"
+        _warc_with_image(path)
+    return path
+
+
+@pytest.mark.parametrize(
+    "kind,expected_records,expected_problems",
+    [
+        ("binary", [], [("bild", "read", "binary file, not text (contains NUL bytes)")]),
+        ("latin1", [("bericht", ["decoded as cp1252: the file is not valid UTF-8 (byte 0xdf at offset 18)"])], []),
+        ("scripts_html", [], [("nur-skripte", "read", "no main text (the page holds no article text trafilatura could find)")]),
+        ("warc_image", [("https://example.de/fachtag@2024-03-15T10:00:00Z", [])],
+         [("https://example.de/logo.png@2024-03-15T10:00:01Z", "skip", "skipped: not HTML (image/png) (https://example.de/logo.png)")]),
+        ("bad_json", [("ok", [])], [(None, "read", "not valid JSON (Expecting ',' delimiter at column 17)")]),
+    ],
+)
+def test_batch_broken_inputs_are_listed_and_the_run_goes_on(
+    tmp_path: Path, kind: str, expected_records: list, expected_problems: list
+) -> None:
+    broken = _make_input(kind, tmp_path)
+    healthy = write_jsonl(tmp_path / "gesund.jsonl", [{"id": "gesund", "text": report_text(7)}])
+    summary, records, problems = run_inline([broken, healthy], tmp_path / "out.jsonl")
+    assert sorted((r["doc_id"], r["warnings"]) for r in records) == sorted([*expected_records, ("gesund", [])])
+    assert [(p["doc_id"], p["stage"], p["message"]) for p in problems] == expected_problems
+    assert summary.errors == sum(stage == "read" for _, stage, _ in expected_problems)
+    assert summary.skipped == sum(stage == "skip" for _, stage, _ in expected_problems)
+
+
+def test_batch_truncated_gzip_keeps_the_lines_before(tmp_path: Path) -> None:
+    broken = _make_input("truncated_gzip", tmp_path)
+    summary, records, problems = run_inline([broken], tmp_path / "out.jsonl")
+    ids = [r["doc_id"] for r in records]
+    assert ids == [f"g{n}" for n in range(len(ids))] and 0 < len(ids) < 40
+    assert [(p["stage"], p["source"], p["message"]) for p in problems] == [
+        ("read", f"{broken}:{len(ids) + 1}",
+         "gzip file is truncated (compressed data ends early); this and later lines are lost")
+    ]
+
+
+def test_batch_duplicate_ids_keep_the_first_and_are_reported(tmp_path: Path) -> None:
+    first = write_jsonl(tmp_path / "a.jsonl", [{"id": "fachtag", "text": report_text(1)}, {"id": "andere", "text": report_text(2)}])
+    second = write_jsonl(tmp_path / "b.jsonl", [{"id": "fachtag", "text": report_text(5), "source": "zweite-quelle"}])
+    summary, records, problems = run_inline([first, second], tmp_path / "out.jsonl")
+    assert sorted((r["doc_id"], r["source"]) for r in records) == [("andere", str(first)), ("fachtag", str(first))]
+    assert problems == [{
+        "doc_id": "fachtag", "source": "zweite-quelle", "stage": "duplicate",
+        "message": "doc_id occurs again in the input; only its first document is processed, this one is left out",
+    }]
+    assert (summary.documents, summary.records, summary.duplicates, summary.errors) == (3, 2, 1, 0)
+
+
+# ---------------------------------------------------------------------------------------------
+# Extractor failures and timeouts (fake pipelines registered in the worker cache)
+
+
+class _FakeExtractor:
+    """Behaves like Extractor.pipe; a text's keyword decides what goes wrong."""
+
+    def pipe(self, records: Any, batch_size: int = 1, on_error: str = "record") -> Any:
+        for record in records:
+            if "langsam" in record.text:
+                time.sleep(10)
+            if "kaputt" in record.text:
+                raise RuntimeError("Komponente gestolpert")
+            warnings = [E002.format(doc_id=record.id, reason="zu viele Klammern")] if "klammer" in record.text else []
+            yield EventReport(doc_id=record.id, source=record.source, warnings=warnings)
+
+
+@pytest.mark.parametrize(
+    "text,stage,message",
+    [
+        ("Das geht langsam voran.", "timeout", "extraction took longer than 0.3 s; document abandoned"),
+        ("Das ist kaputt.", "extract", "RuntimeError: Komponente gestolpert"),
+        ("Eine klammer zu viel.", "extract", "[E002] Document 'x': the extractor failed (zu viele Klammern). The document was skipped."),
+    ],
+)
+def test_batch_failing_document_goes_to_errors_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str, stage: str, message: str
+) -> None:
+    monkeypatch.setitem(batch_module._EXTRACTORS, "fake", _FakeExtractor())
+    source = write_jsonl(tmp_path / "in.jsonl", [{"id": "x", "text": text}, {"id": "y", "text": "Alles gut."}])
+    started = time.monotonic()
+    summary, records, problems = run_inline([source], tmp_path / "out.jsonl", model="fake", timeout=0.3)
+    assert time.monotonic() - started < 5
+    assert [r["doc_id"] for r in records] == ["y"]
+    assert problems == [{"doc_id": "x", "source": str(source), "stage": stage, "message": message}]
+    assert (summary.records, summary.errors) == (1, 1)
+
+
+def test_batch_deadline_interrupts_a_worker_thread() -> None:
+    # Dask runs tasks in worker threads, where SIGALRM cannot be used.
+    outcome: list[str] = []
+
+    def busy() -> None:
+        try:
+            with deadline(0.2):
+                while True:
+                    sum(range(100))
+        except DocumentTimeout:
+            outcome.append("timeout")
+
+    thread = threading.Thread(target=busy)
+    thread.start()
+    thread.join(5)
+    assert outcome == ["timeout"]
+
+
+def test_batch_deadline_does_not_fire_after_the_block() -> None:
+    outcome: list[str] = []
+
+    def quick() -> None:
+        with deadline(0.05):
+            pass
+        time.sleep(0.2)
+        outcome.append("fertig")
+
+    thread = threading.Thread(target=quick)
+    thread.start()
+    thread.join(5)
+    assert outcome == ["fertig"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Engines
+
+
+def test_batch_dask_gives_the_same_records_as_one_worker(tmp_path: Path) -> None:
+    pytest.importorskip("distributed")
+    source = write_jsonl(tmp_path / "in.jsonl", [{"id": f"d{n}", "text": report_text(n)} for n in range(10)])
+    html = tmp_path / "seite.html"
+    html.write_text(f"<html><body><article><h1>Workshop in Gera</h1><p>{report_text(11)}</p></article></body></html>", encoding="utf8")
+    one = tmp_path / "eins.jsonl"
+    dask_out = tmp_path / "dask.jsonl"
+    run_batch([str(source), str(html)], one, BatchConfig(model="default", workers=1, batch_size=3))
+    summary = run_batch([str(source), str(html)], dask_out, BatchConfig(model="default", workers=2, batch_size=3, engine="dask"))
+    assert summary.records == 11
+    assert sorted(one.read_text(encoding="utf8").splitlines()) == sorted(dask_out.read_text(encoding="utf8").splitlines())
+
+
+@pytest.mark.parametrize(
+    "address,allowed",
+    [
+        ("tcp://127.0.0.1:8786", True),
+        ("tcp://localhost:8786", True),
+        ("tcp://[::1]:8786", True),
+        ("127.0.0.1:8786", True),
+        ("tcp://10.1.2.3:8786", False),
+        ("tcp://8.8.8.8:8786", False),
+        ("http://127.0.0.1:8787", False),
+    ],
+)
+def test_batch_scheduler_must_be_loopback(address: str, allowed: bool) -> None:
+    if allowed:
+        check_loopback(address)
+    else:
+        with pytest.raises(BatchError):
+            check_loopback(address)
+
+
+def test_batch_count_documents_only_for_plain_files(tmp_path: Path) -> None:
+    jsonl = write_jsonl(tmp_path / "a.jsonl", [{"id": str(n), "text": "x"} for n in range(5)])
+    txt = tmp_path / "b.txt"
+    txt.write_text("Text", encoding="utf8")
+    gz = tmp_path / "c.jsonl.gz"
+    gz.write_bytes(gzip.compress(b'{"text": "x"}\n'))
+    assert count_documents([str(jsonl), str(txt)]) == 6
+    assert count_documents([str(jsonl), str(gz)]) is None
+    assert count_documents([str(tmp_path)]) is None
+    assert count_documents([str(tmp_path / "*.jsonl")]) == 5
+
+
+def test_batch_expand_inputs_globs_and_keeps_unmatched(tmp_path: Path) -> None:
+    for name in ("b.txt", "a.txt", "c.jsonl"):
+        (tmp_path / name).write_text("x", encoding="utf8")
+    assert expand_inputs([str(tmp_path / "*.txt"), str(tmp_path / "*.warc")]) == [
+        str(tmp_path / "a.txt"), str(tmp_path / "b.txt"), str(tmp_path / "*.warc")
+    ]
+
+
+# ---------------------------------------------------------------------------------------------
+# Command line
+
+
+def _app() -> typer.Typer:
+    app = typer.Typer()
+    app.command("batch")(batch_command)
+
+    @app.callback()
+    def _root() -> None:
+        """Test app."""
+
+    return app
+
+
+@pytest.mark.parametrize("allow_errors,exit_code", [(False, 1), (True, 0)])
+def test_batch_cli_exit_code_and_summary(tmp_path: Path, allow_errors: bool, exit_code: int) -> None:
+    source = tmp_path / "in.jsonl"
+    source.write_text(json.dumps({"id": "d0", "text": report_text(0)}) + "\nkein json\n", encoding="utf8")
+    out = tmp_path / "out.jsonl"
+    args = ["batch", str(source), "-o", str(out), "--workers", "0", "--model", "default"]
+    result = CliRunner().invoke(_app(), args + (["--allow-errors"] if allow_errors else []))
+    assert result.exit_code == exit_code, result.output
+    assert f"read: {source}:2: not valid JSON (Expecting value at column 1)" in result.stderr
+    assert "2 documents (0 already done), 1 records, 1 errors, 0 duplicates, 0 skipped" in result.stderr
+    assert [r["doc_id"] for r in read_jsonl(out)] == ["d0"]
+
+
+def test_batch_cli_refuses_existing_output(tmp_path: Path) -> None:
+    source = write_jsonl(tmp_path / "in.jsonl", [{"id": "d0", "text": report_text(0)}])
+    out = tmp_path / "out.jsonl"
+    out.write_text('{"doc_id":"alt"}\n', encoding="utf8")
+    result = CliRunner().invoke(_app(), ["batch", str(source), "-o", str(out), "--workers", "0", "--model", "default"])
+    assert result.exit_code == 2
+    assert "already holds records; use --resume to continue that run or --overwrite to start afresh" in result.stderr
+    assert out.read_text(encoding="utf8") == '{"doc_id":"alt"}\n'
