@@ -17,7 +17,7 @@ from spacy.tokens import Doc, Span, Token
 from extractor import extensions as ext
 from extractor.components.base import RuleComponent
 from extractor.german import ACADEMIC_TITLES, ARTICLES, HONORIFICS, ROLE_MODIFIERS, is_acronym, is_capitalised
-from extractor.lexicon import common_nouns, first_names, places, read_lexicon
+from extractor.lexicon import common_nouns, first_names, generic_nouns, places, read_lexicon
 
 # Heads that need their genitive complement to say what the role is: "Leiter der Abteilung X".
 # Specific roles ("Geschäftsführerin der XY GmbH") take an affiliation instead.
@@ -188,7 +188,8 @@ def _names_a_unit(doc: Doc, i: int, org_starts: set[int]) -> bool:
     if i + 1 >= len(doc) or doc[i].lower_ not in {"der", "des"} or (i + 1) in org_starts:
         return False
     nxt = doc[i + 1]
-    return is_capitalised(nxt.text) and nxt.text in common_nouns() and nxt.text not in places()
+    # Generic plurals ("der Betriebe", "der Unternehmen") name no unit: "Geschäftsführerinnen der Betriebe".
+    return is_capitalised(nxt.text) and nxt.text in common_nouns() and nxt.text not in places() and nxt.text not in generic_nouns()
 
 
 def _is_field_noun(doc: Doc, i: int) -> bool:
