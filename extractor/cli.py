@@ -28,8 +28,8 @@ err = Console(stderr=True, soft_wrap=True)
 
 MODEL_HELP = (
     "spaCy pipeline to use: 'auto' (de_core_news_lg, _md or _sm if installed, else the embedded "
-    "default), 'default' (the embedded default, no download needed), an installed package name, "
-    "or a directory saved with nlp.to_disk()."
+    "default), 'default' (the embedded default: our trained NER + rules, no download needed), "
+    "'rules' (rules and lexicons only), an installed package name, or a directory saved with nlp.to_disk()."
 )
 
 
@@ -143,7 +143,12 @@ def info(model: str = typer.Option("auto", "--model", "-m", help=MODEL_HELP)) ->
     typer.echo(f"eventfacts {__version__}")
     typer.echo(f"base pipeline: {details.base}")
     typer.echo(f"why: {details.reason}")
-    ner = "statistical NER of the base pipeline, repaired by rules" if details.has_ner else "rules and lexicons only (no statistical NER)"
+    if not details.has_ner:
+        ner = "rules and lexicons only (no statistical NER)"
+    elif details.base == "default":
+        ner = "the embedded eventfacts NER (extractor/default_model), combined with rules and lexicons"
+    else:
+        ner = f"the NER of {details.base}, combined with rules and lexicons"
     typer.echo(f"persons/organisations/places: {ner}")
     typer.echo("components: " + ", ".join(details.components))
 

@@ -27,6 +27,7 @@ from extractor.tokenizer import adjust_tokenizer
 
 PREFERRED_MODELS = ("de_core_news_lg", "de_core_news_md", "de_core_news_sm")
 DEFAULT_NAME = "default"
+RULES_NAME = "rules"  # the embedded default without its trained NER: rules and lexicons only
 # Order matters: dates and quantities claim numbers first; organisations before locations
 # ("IHK Berlin"), roles and persons after both (affiliations); the event frame reads everything.
 COMPONENTS = (
@@ -61,6 +62,8 @@ def resolve_model(model: str) -> tuple[str, str]:
         return DEFAULT_NAME, "'auto': no de_core_news_* package is installed, using the embedded default"
     if model == DEFAULT_NAME:
         return DEFAULT_NAME, "requested the embedded default"
+    if model == RULES_NAME:
+        return RULES_NAME, "requested rules only (blank German, no statistical NER)"
     return model, f"requested {model!r}"
 
 
@@ -71,8 +74,8 @@ def load_pipeline(model: str = "auto") -> tuple[Language, PipelineInfo]:
     RETURNS (tuple[Language, PipelineInfo]): the pipeline and how it was chosen.
     """
     base, reason = resolve_model(model)
-    if base == DEFAULT_NAME:
-        nlp = _embedded_default()
+    if base in (DEFAULT_NAME, RULES_NAME):
+        nlp = _embedded_default(with_ner=base == DEFAULT_NAME)
     else:
         nlp = _load_installed(base)
     has_ner = "ner" in nlp.pipe_names and any(
@@ -93,8 +96,11 @@ def load_pipeline(model: str = "auto") -> tuple[Language, PipelineInfo]:
     return nlp, info
 
 
-def _embedded_default() -> Language:
-    nlp = spacy.blank("de")
+def _embedded_default(*, with_ner: bool = True) -> Language:
+    # The trained NER ships as package data (scripts/train_ner.py); a checkout without it falls back
+    # to blank German so the rule components still run.
+    model_dir = Path(__file__).resolve().parent / "default_model"
+    nlp = spacy.load(model_dir) if with_ner and (model_dir / "config.cfg").is_file() else spacy.blank("de")
     lemmatizer = nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
     lemmatizer.initialize()  # lookup tables from spacy-lookups-data, no download
     return nlp

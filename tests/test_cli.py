@@ -153,8 +153,12 @@ def test_cli_schema_is_the_model_schema():
     assert json.loads(result.stdout) == EventReport.model_json_schema()
 
 
-def test_cli_info_says_what_was_loaded():
-    result = runner.invoke(app, ["info", "--model", "default"])
+@pytest.mark.parametrize(
+    "model,ner",
+    [("default", "the embedded eventfacts NER (extractor/default_model)"), ("rules", "rules and lexicons only")],
+)
+def test_cli_info_says_what_was_loaded(model, ner):
+    result = runner.invoke(app, ["info", "--model", model])
     assert result.exit_code == 0
-    assert "base pipeline: default" in result.stdout
-    assert "rules and lexicons only" in result.stdout
+    assert f"base pipeline: {model}" in result.stdout
+    assert ner in result.stdout

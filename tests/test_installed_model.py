@@ -64,7 +64,7 @@ def test_installed_model_keeps_trained_weights(trained_dir):
 def test_installed_model_entities_reach_the_record(trained_dir):
     """Neither 'Zorvan' nor 'Quolke' is in our lexicons: only the model's NER finds the person."""
     text = "Gestern sprach Zorvan Quolke über Bienen."
-    rules_only = Extractor("default").extract(text)
+    rules_only = Extractor("rules").extract(text)
     assert rules_only.persons == []
     rep = Extractor(str(trained_dir)).extract(text)
     assert [(p.name, [(m.start, m.end) for m in p.mentions]) for p in rep.persons] == [("Zorvan Quolke", [(15, 28)])]

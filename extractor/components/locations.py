@@ -16,7 +16,7 @@ from spacy.tokens import Doc, Span
 from extractor import extensions as ext
 from extractor.components.base import RuleComponent
 from extractor.german import ACADEMIC_TITLES, HONORIFICS, PLACE_PREPOSITIONS
-from extractor.lexicon import ambiguous_first_names, first_names, places
+from extractor.lexicon import ambiguous_first_names, common_nouns, first_names, places
 
 _MAX_WORDS = 4
 
@@ -56,15 +56,20 @@ class LocationRecognizer(RuleComponent):
                 continue
             found.append(hit)
             i = hit[1]
+        # The dateline before the model: "BERLIN." is Berlin, whatever the model calls it.
+        found += self._dateline(doc, {t for s, e, _, _ in found for t in range(s, e)} | blocked)
         if self.cfg["use_ner"]:
             taken = {t for s, e, _, _ in found for t in range(s, e)}
             for ent in doc.ents:
                 if ent.label_ != "LOC" or any(t in blocked or t in taken for t in range(ent.start, ent.end)):
                     continue
                 entry = lookup_place(ent.text)
+                if entry is None and (len(ent) == 1 and ent.text in common_nouns() or not ent[-1].is_alpha):
+                    continue  # a common noun or a span with punctuation is no place the model knows
+                if entry is not None and entry.ambiguous and not _place_context(doc, ent.start):
+                    continue  # "Essen und Trinken": the gazetteer's context rule holds for the model too
                 name = entry.name if entry else _strip_genitive(ent.text)
                 found.append((ent.start, ent.end, name, entry.kind if entry else None))
-        found += self._dateline(doc, {t for s, e, _, _ in found for t in range(s, e)} | blocked)
         found = [(s, e, name if "(" in doc[s:e].text else _display_name(name), kind) for s, e, name, kind in found]
         found.sort()
         clusters: dict[str, dict] = {}

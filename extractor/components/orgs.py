@@ -29,6 +29,7 @@ from extractor.german import (
 )
 from extractor.lexicon import (
     common_nouns,
+    first_names,
     compound_head,
     event_types,
     generic_nouns,
@@ -57,6 +58,8 @@ _ROMAN = re.compile(r"^[IVXLC]+$")
 _OPEN_KINDS = frozenset({"network", "association", "culture", "other"})
 # Departments rather than organisations when a role names them: "Leiter des Amtes für …".
 _UNIT_HEADS = frozenset("Amt Abteilung Referat Fachbereich Lehrstuhl Dezernat Stabsstelle Fakultät Institut Fachgebiet Geschäftsstelle Büro".split())
+# Prepositions that take a bare company name: "mit Siemens", "bei Lidl", "von Bosch".
+_BARE_NAME_PREPOSITIONS = frozenset("mit von bei für gegen über an auf aus nach durch".split())
 # Type words before a registered name are descriptors: "der Verein Bürgerenergie Allgäu e.V.".
 _DESCRIPTORS = frozenset("Verein Vereins Firma Unternehmen Unternehmens Betrieb Betriebs Familienunternehmen".split())
 
@@ -293,6 +296,24 @@ class OrgRecognizer(RuleComponent):
                 break
         return out
 
+    def _plausible_ner_org(self, span: Span) -> bool:
+        """A statistical ORG guess is kept unless it is one generic or common noun ('Unternehmen')."""
+        if len(span) == 1:
+            # One word: an acronym or a name ("Siemens", "Bosch"); common nouns, first names and
+            # double-barrelled words ("Voß-Lindqvist", "Elektro-Lkw") are the model's typical slips.
+            text = span.text
+            if is_acronym(text):
+                return text not in self._generic
+            hyphenated = "-" in text[1:] and all(p[:1].isupper() for p in text.split("-") if p)
+            if not is_capitalised(text) or text in first_names() or hyphenated:
+                return False
+            # A common noun used without an article after a preposition is a name: "mit Siemens".
+            bare = span.start > 0 and span.doc[span.start - 1].lower_ in _BARE_NAME_PREPOSITIONS
+            return text not in common_nouns() or bare
+        if span[0].text in first_names() and span[0].text not in common_nouns():
+            return False  # "Heinz-Georg Pöppelbaum" is a person; the rules decide
+        return span[-1].is_alpha or span[-1].text in {"e.V.", "GmbH", "AG"} or span[-1].text.endswith(".")
+
     def _acronym_with_place(self, doc: Doc) -> list[tuple[int, int]]:
         """'IHK Berlin', 'HWK Kassel': a chamber's acronym with its seat names one organisation."""
         out = []
@@ -324,7 +345,7 @@ class OrgRecognizer(RuleComponent):
         ranked = [(0, s, e) for s, e in self._quoted(doc) + self._legal_forms(doc)]
         ranked += [(1, s, e) for s, e in self._head_phrases(doc)]
         if self.cfg["use_ner"]:
-            ranked += [(2, e.start, e.end) for e in doc.ents if e.label_ == "ORG"]
+            ranked += [(2, e.start, e.end) for e in doc.ents if e.label_ == "ORG" and self._plausible_ner_org(e)]
         ranked += [(1, s, e) for s, e in self._acronym_with_place(doc)]
         chosen = _best_first(ranked, blocked)
         taken = {i for s, e in chosen for i in range(s, e)}

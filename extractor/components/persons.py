@@ -124,7 +124,9 @@ class PersonRecognizer(RuleComponent):
                 s, e = ent.start, ent.end
                 while s < e and (doc[s].text in HONORIFICS or doc[s].text in ACADEMIC_TITLES):
                     s += 1
-                if s < e and not any(t in blocked or t in role_tokens for t in range(s, e)):
+                while e > s and not doc[e - 1].is_alpha:
+                    e -= 1  # "Wolfenbüttel," - the model sometimes takes the comma along
+                if s < e and _plausible_ner_name(doc[s:e]) and not any(t in blocked or t in role_tokens for t in range(s, e)):
                     if not any(s < ce and cs < e for cs, ce in candidates):
                         candidates[(s, e)] = []
 
@@ -186,6 +188,26 @@ class PersonRecognizer(RuleComponent):
                 end += 1  # "Referatsleiter Kemal Öztürk" with a first name we do not know
             return i, end
         return None
+
+
+def _plausible_ner_name(span: Span) -> bool:
+    """A statistical PER guess must look like a name: every word name-shaped or a particle, and a
+    lone word not a common noun ('Gummistiefel', 'Datenmanagementpläne') nor a title ('Dr.-Ing.')."""
+    words = [t.text for t in span]
+    if not all(is_name_token(w) or w in NAME_PARTICLES for w in words):
+        return False
+    if len(words) == 1:
+        word = words[0]
+        if word in common_nouns() and word not in first_names():
+            return False
+        # A compound of common nouns ("Datenmanagementpläne") is no surname; short tails such as
+        # "-mann", "-kopf" are (Hoffmann, Schwarzkopf).
+        for cut in range(4, len(word) - 4):
+            tail = word[cut].upper() + word[cut + 1 :]
+            if tail in common_nouns() and len(tail) >= 5:
+                return False
+        return True
+    return not all(w in common_nouns() for w in words)
 
 
 def _skip_particles(doc: Doc, j: int) -> int:
