@@ -19,6 +19,8 @@ from extractor.german import ACADEMIC_TITLES, HONORIFICS, PLACE_PREPOSITIONS
 from extractor.lexicon import ambiguous_first_names, common_nouns, first_names, places
 
 _MAX_WORDS = 4
+# First words of multiword place names the gazetteer may lack: "Bad Doberan", "Sankt Wendel".
+_PLACE_PREFIXES = frozenset("Bad Sankt St. Groß Klein Neu Alt Ober Unter Nieder Hohen Markt Schloss".split())
 
 
 def lookup_place(text: str):  # noqa: ANN201 - PlaceEntry | None
@@ -68,6 +70,8 @@ class LocationRecognizer(RuleComponent):
                     continue  # a common noun or a span with punctuation is no place the model knows
                 if entry is not None and entry.ambiguous and not _place_context(doc, ent.start):
                     continue  # "Essen und Trinken": the gazetteer's context rule holds for the model too
+                if entry is None and len(ent) > 1 and ent[0].text not in _PLACE_PREFIXES:
+                    continue  # unknown multiword "places" are mostly phrases ("Peer Learning")
                 name = entry.name if entry else _strip_genitive(ent.text)
                 found.append((ent.start, ent.end, name, entry.kind if entry else None))
         found = [(s, e, name if "(" in doc[s:e].text else _display_name(name), kind) for s, e, name, kind in found]

@@ -126,6 +126,8 @@ class PersonRecognizer(RuleComponent):
                     s += 1
                 while e > s and not doc[e - 1].is_alpha:
                     e -= 1  # "Wolfenbüttel," - the model sometimes takes the comma along
+                if e - s == 1 and s > 0 and _foreign_phrase_before(doc, s):
+                    continue  # "Customer Journey": the model took the end of a phrase for a surname
                 if s < e and _plausible_ner_name(doc[s:e]) and not any(t in blocked or t in role_tokens for t in range(s, e)):
                     if not any(s < ce and cs < e for cs, ce in candidates):
                         candidates[(s, e)] = []
@@ -188,6 +190,22 @@ class PersonRecognizer(RuleComponent):
                 end += 1  # "Referatsleiter Kemal Öztürk" with a first name we do not know
             return i, end
         return None
+
+
+def _foreign_phrase_before(doc: Doc, s: int) -> bool:
+    """The word before a lone surname guess is a capitalised word that is neither German nor a
+    name, title or role: the guess ends a (mostly English) phrase such as "Customer Journey"."""
+    prev = doc[s - 1]
+    if prev.is_sent_start or not is_capitalised(prev.text):
+        return False
+    known = (
+        prev.text in common_nouns()
+        or prev.text in first_names()
+        or prev.text in HONORIFICS
+        or prev.text in ACADEMIC_TITLES
+        or compound_head(prev.text, role_nouns()) is not None
+    )
+    return not known
 
 
 def _plausible_ner_name(span: Span) -> bool:
