@@ -9,10 +9,7 @@ from __future__ import annotations
 import pytest
 
 from extractor.api import Extractor
-
-
-def _bug(reason: str) -> pytest.MarkDecorator:
-    return pytest.mark.xfail(reason=reason, strict=True)
+from tests.helpers import known_bug as _bug
 
 
 def _spans(text: str, *parts: str | tuple[str, int]) -> list[tuple[int, int, str]]:

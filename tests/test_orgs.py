@@ -10,21 +10,8 @@ import pytest
 
 from extractor.api import Extractor
 from extractor.components.orgs import initials_match, normalise_head
-
-
-def _bug(reason: str) -> pytest.MarkDecorator:
-    return pytest.mark.xfail(reason=reason, strict=True)
-
-
-def _spans(text: str, *parts: str) -> list[tuple[int, int, str]]:
-    """(start, end, text) of each part, searched in text order after the previous one."""
-    found: list[tuple[int, int, str]] = []
-    pos = 0
-    for part in parts:
-        start = text.index(part, pos)
-        found.append((start, start + len(part), part))
-        pos = start + len(part)
-    return found
+from tests.helpers import known_bug as _bug
+from tests.helpers import spans_of as _spans
 
 
 def case(text: str, *orgs: tuple[str, str | None, tuple[str, ...]], bug: str | None = None) -> object:

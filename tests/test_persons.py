@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 import pytest
 
 from extractor.api import Extractor
+from tests.helpers import known_bug as _bug
+from tests.helpers import spans_of as _spans
 
 
 @dataclass(frozen=True)
@@ -22,21 +24,6 @@ class P:
     roles: list[str] = field(default_factory=list)
     org: str | None = None
     titles: list[str] = field(default_factory=list)
-
-
-def _bug(reason: str) -> pytest.MarkDecorator:
-    return pytest.mark.xfail(reason=reason, strict=True)
-
-
-def _spans(text: str, *parts: str) -> list[tuple[int, int, str]]:
-    """(start, end, text) of each part, searched in text order after the previous one."""
-    found: list[tuple[int, int, str]] = []
-    pos = 0
-    for part in parts:
-        start = text.index(part, pos)
-        found.append((start, start + len(part), part))
-        pos = start + len(part)
-    return found
 
 
 def _expected(text: str, persons: list[P]) -> list[tuple]:

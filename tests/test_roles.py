@@ -16,26 +16,13 @@ from extractor import extensions as ext
 from extractor.api import Extractor
 from extractor.components.roles import RoleLexicon
 from extractor.lexicon import read_lexicon
+from tests.helpers import known_bug as _bug
+from tests.helpers import spans_of as _spans
 
 
 @lru_cache(maxsize=1)
 def _lexicon() -> RoleLexicon:
     return RoleLexicon([e.model_dump() for e in read_lexicon("de/role_nouns.jsonl")])
-
-
-def _bug(reason: str) -> pytest.MarkDecorator:
-    return pytest.mark.xfail(reason=reason, strict=True)
-
-
-def _spans(text: str, *parts: str) -> list[tuple[int, int, str]]:
-    """(start, end, text) of each part, searched in text order after the previous one."""
-    found: list[tuple[int, int, str]] = []
-    pos = 0
-    for part in parts:
-        start = text.index(part, pos)
-        found.append((start, start + len(part), part))
-        pos = start + len(part)
-    return found
 
 
 # --- RoleLexicon.normalise: one token (and the word before it) -> nominative singular -------------
