@@ -262,3 +262,26 @@ def test_orgs_generic_nouns_are_not_organisations(extractor_default: Extractor, 
 )
 def test_orgs_initials_match(acronym: str, long_form: str, expected: bool) -> None:
     assert initials_match(acronym, long_form) is expected
+
+
+@pytest.mark.parametrize(
+    "text,name,acronym,mentions",
+    [
+        (
+            "Die Industrie- und Handelskammer Fulda (IHK) lud ein.\nFoto: IHK Fulda",
+            "Industrie- und Handelskammer Fulda",
+            "IHK",
+            ["Industrie- und Handelskammer Fulda", "IHK", "IHK Fulda"],
+        ),
+        (
+            "Die Handwerkskammer Kassel (HWK) ehrte Meister. Die HWK Kassel plant mehr Kurse.",
+            "Handwerkskammer Kassel",
+            "HWK",
+            ["Handwerkskammer Kassel", "HWK", "HWK Kassel"],
+        ),
+    ],
+)
+def test_orgs_acronym_with_seat_joins_long_form(extractor_default: Extractor, text, name, acronym, mentions):
+    (org,) = extractor_default.extract(text).organisations
+    assert (org.name, org.acronym) == (name, acronym)
+    assert [(m.start, m.end, m.text) for m in org.mentions] == _spans(text, *mentions)

@@ -400,9 +400,27 @@ class OrgRecognizer(RuleComponent):
                     target = by_name[acr] = OrgCluster(name=acr)
                     clusters.append(target)
             target.mentions.append((s, e))
+        clusters = _merge_acronym_seats(clusters)
         for c in clusters:
             c.mentions.sort()
         return clusters
+
+
+def _merge_acronym_seats(clusters: list[OrgCluster]) -> list[OrgCluster]:
+    """'IHK Fulda' is the 'Industrie- und Handelskammer Fulda (IHK)' named elsewhere in the text:
+    an acronym plus the seat that ends a long form with that acronym."""
+    kept: list[OrgCluster] = []
+    for c in clusters:
+        acr, _, seat = c.name.partition(" ")
+        target = next(
+            (o for o in clusters if o is not c and o.acronym == acr and seat and o.name.endswith(" " + seat)),
+            None,
+        )
+        if target is None:
+            kept.append(c)
+        else:
+            target.mentions.extend(c.mentions)
+    return kept
 
 
 def _looks_like_name(span: Span) -> bool:
