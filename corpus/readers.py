@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import codecs
 import gzip
-import hashlib
 import itertools
 import json
 import os
@@ -23,7 +22,7 @@ from pydantic import ValidationError
 
 from corpus.archive import ARCHIVE_SUFFIXES, HTML_SUFFIXES, HtmlDocument, iter_warc, read_html_file
 from corpus.errors import ReadError
-from models.inputs import InputRecord
+from models.inputs import InputRecord, stable_id
 
 # File kinds picked up when a directory is given; other files there are ignored.
 DIRECTORY_SUFFIXES: tuple[str, ...] = (".txt", ".jsonl", ".jsonl.gz")
@@ -295,7 +294,7 @@ def _record_from_object(
     if not isinstance(text, str):
         return error(f"field 'text' must be a string (found {_describe(text)})")
     if doc_id is None:
-        doc_id = _text_id(text)
+        doc_id = stable_id(text)
     published = value.get("published")
     if published is None or published == "":
         published = default_published
@@ -310,12 +309,6 @@ def _record_from_object(
         return InputRecord(id=doc_id, text=text, published=published, source=source, warnings=warnings)
     except ValidationError as exc:
         return error("; ".join(_validation_messages(exc)))
-
-
-def _text_id(text: str) -> str:
-    """A stable id for a record without one: the same text gets the same id on every run."""
-    # surrogatepass: JSON may carry lone surrogates ("\\ud83d"), which strict UTF-8 refuses.
-    return "sha1-" + hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()[:12]
 
 
 def _validation_messages(exc: ValidationError) -> list[str]:

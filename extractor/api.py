@@ -5,7 +5,6 @@ The library never prints; it logs to the 'eventfacts' logger and returns records
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -18,7 +17,7 @@ from extractor.german import GERMAN_FUNCTION_WORDS
 from extractor.merge import merge_reports
 from extractor.pipeline import PipelineInfo, load_pipeline
 from extractor.records import doc_to_report
-from models import EventReport, InputRecord
+from models import EventReport, InputRecord, stable_id
 
 log = logging.getLogger("eventfacts")
 
@@ -26,11 +25,6 @@ log = logging.getLogger("eventfacts")
 # bounded whatever the input (spaCy's own limit is 1,000,000 characters).
 MAX_PART_CHARS = 50_000
 _MIN_WORDS_FOR_LANGUAGE = 25
-
-
-def stable_id(text: str) -> str:
-    """A document id derived from the text: the same text always gets the same id."""
-    return "sha1-" + hashlib.sha1(text.encode("utf8")).hexdigest()[:12]
 
 
 def split_text(text: str, max_chars: int = MAX_PART_CHARS) -> list[tuple[int, str]]:

@@ -11,7 +11,7 @@ from models.report import (
     Quantity,
     TimeExpression,
 )
-from models.inputs import InputRecord
+from models.inputs import InputRecord, stable_id
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -24,4 +24,5 @@ __all__ = [
     "Person",
     "Quantity",
     "TimeExpression",
+    "stable_id",
 ]

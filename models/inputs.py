@@ -3,8 +3,15 @@
 from __future__ import annotations
 
 import datetime as _dt
+import hashlib
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+
+def stable_id(text: str) -> str:
+    """A document id derived from the text: the same text always gets the same id."""
+    # surrogatepass: JSON may carry lone surrogates ("\\ud83d"), which strict UTF-8 refuses.
+    return "sha1-" + hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()[:12]
 
 
 class InputRecord(BaseModel):

@@ -320,10 +320,11 @@ class EventFramer(RuleComponent):
             span = doc.char_span(s, s + 1, alignment_mode="expand")
             if span is not None and span.start > 0 and doc[span.start - 1].lower_ in {"in", "nach", "im"}:
                 return by_start[s]
-        for sp in doc.spans.get(ext.LOCATIONS, []):
-            layout = [x for x in doc.spans.get(ext.LAYOUT, []) if x.label_ == "DATELINE"]
-            if layout and sp.start == layout[0].start:
-                return by_start.get(sp.start_char)
+        dateline = next((x for x in doc.spans.get(ext.LAYOUT, []) if x.label_ == "DATELINE"), None)
+        if dateline is not None:
+            for sp in doc.spans.get(ext.LOCATIONS, []):
+                if sp.start == dateline.start:
+                    return by_start.get(sp.start_char)
         return None
 
     def _when(self, doc: Doc, lead_end: int, name_span: Span | None) -> tuple[str | None, str | None]:

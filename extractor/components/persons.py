@@ -541,4 +541,4 @@ def make_persons(nlp: Language, name: str, spans_key: str, use_ner: bool) -> Per
     return PersonRecognizer(nlp, name, spans_key=spans_key, use_ner=use_ner)
 
 
-__all__ = ["PersonRecognizer", "is_name_token", "make_persons", "PREPOSITIONS", "is_capitalised"]
+__all__ = ["PersonRecognizer", "is_name_token", "make_persons"]

@@ -16,7 +16,7 @@ from spacy.tokens import Doc, Span, Token
 
 from extractor import extensions as ext
 from extractor.components.base import RuleComponent
-from extractor.german import ACADEMIC_TITLES, ARTICLES, HONORIFICS, ROLE_MODIFIERS, is_acronym, is_capitalised
+from extractor.german import ACADEMIC_TITLES, HONORIFICS, ROLE_MODIFIERS, is_acronym, is_capitalised
 from extractor.lexicon import common_nouns, first_names, generic_nouns, places, read_lexicon
 
 # Heads that need their genitive complement to say what the role is: "Leiter der Abteilung X".
@@ -285,4 +285,4 @@ def make_roles(nlp: Language, name: str, spans_key: str) -> RoleTagger:
     return RoleTagger(nlp, name, spans_key=spans_key)
 
 
-__all__ = ["RoleLexicon", "RoleMatch", "RoleTagger", "make_roles", "ARTICLES"]
+__all__ = ["RoleLexicon", "RoleMatch", "RoleTagger", "make_roles"]
