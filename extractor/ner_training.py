@@ -51,6 +51,21 @@ def sentences_to_docs(nlp: Language, sentences: Iterable[tuple[list[str], list[s
         yield Doc(nlp.vocab, words=words, spaces=spaces, ents=clean_tags(tags))
 
 
+def mask_name_candidates(doc: Doc, is_candidate) -> int:
+    """Mark O tokens that could be unannotated names as missing (not O); RETURNS how many.
+
+    Most sets annotate only some of PER/ORG/LOC/MISC (NEISS has no ORG, only GermEval and LER have
+    MISC), so their "O" on a work title or a company name teaches the model that such names are not
+    entities. Leaving name-like O tokens unannotated (spaCy learns nothing from missing tokens) keeps
+    the sets usable together. Sentence-initial tokens are kept: their capital says nothing.
+    """
+    missing = [doc[i : i + 1] for i, token in enumerate(doc)
+               if i > 0 and token.ent_iob_ == "O" and is_candidate(token.text)]
+    if missing:
+        doc.set_ents([], missing=missing, default="unmodified")
+    return len(missing)
+
+
 def read_sentences(path: Path) -> list[tuple[list[str], list[str]]]:
     """All sentences of a CoNLL file (see `extractor.evaluate.read_conll`)."""
     return list(read_conll(path))

@@ -1,7 +1,7 @@
 """Building the spaCy pipeline: an installed German model when there is one, else our default.
 
-`--model auto` prefers de_core_news_lg, then _md, then _sm, then the embedded default: blank German
-with the lookup lemmatizer from spacy-lookups-data plus the eventfacts components. Our components
+`--model auto` prefers de_core_news_lg, then _md, then _sm, then the embedded default: German with
+our tokenizer and our trained NER (`extractor/default_model/`) plus the eventfacts components. Our components
 are appended after the sourced ones, and only they are initialised, so trained components of an
 installed model keep their weights.
 """
@@ -17,11 +17,13 @@ from spacy.language import Language
 import extractor.components.dates  # noqa: F401 - registers factories
 import extractor.components.event  # noqa: F401
 import extractor.components.layout  # noqa: F401
+import extractor.components.lexicon_flags  # noqa: F401 - the trained NER reads its lexeme flags
 import extractor.components.locations  # noqa: F401
 import extractor.components.orgs  # noqa: F401
 import extractor.components.persons  # noqa: F401
 import extractor.components.quantities  # noqa: F401
 import extractor.components.roles  # noqa: F401
+import extractor.ner_embed  # noqa: F401 - registers the NER's embedding architecture
 from extractor.errors import E001, ModelLoadError
 from extractor.tokenizer import adjust_tokenizer
 
@@ -100,10 +102,8 @@ def _embedded_default(*, with_ner: bool = True) -> Language:
     # The trained NER ships as package data (scripts/train_ner.py); a checkout without it falls back
     # to blank German so the rule components still run.
     model_dir = Path(__file__).resolve().parent / "default_model"
-    nlp = spacy.load(model_dir) if with_ner and (model_dir / "config.cfg").is_file() else spacy.blank("de")
-    lemmatizer = nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
-    lemmatizer.initialize()  # lookup tables from spacy-lookups-data, no download
-    return nlp
+    # No lemmatizer: no component reads lemmas, and the lookup table cost ~10 s and ~100 MB per process.
+    return spacy.load(model_dir) if with_ner and (model_dir / "config.cfg").is_file() else spacy.blank("de")
 
 
 def _load_installed(name: str) -> Language:

@@ -31,6 +31,8 @@ sys.path.insert(0, str(ROOT))
 import spacy  # noqa: E402
 from spacy.training import Example  # noqa: E402
 
+from extractor.components.lexicon_flags import name_candidate_getter  # noqa: E402 - also registers the factory
+import extractor.ner_embed  # noqa: E402,F401 - registers the embedding architecture
 from extractor import ner_training as nt  # noqa: E402
 from extractor.tokenizer import adjust_tokenizer  # noqa: E402
 
@@ -106,6 +108,7 @@ def prepare(args: argparse.Namespace) -> dict:
         ("legal_ler", "dev (all sentences with entities + as many without)",
          nt.subsample_mostly_o(nt.read_sentences(data / "legal_ler" / "dev.conll.gz"), 1.0, args.seed), 1),
     ]
+    is_candidate = name_candidate_getter()
     train_docs = []
     summary: dict = {"sources": [], "germeval_split": {"seed": nt.GERMEVAL_SEED, "report": len(report),
                                                         "tune": len(tune), "train": len(train_ids)}}
@@ -113,14 +116,19 @@ def prepare(args: argparse.Namespace) -> dict:
         if repeat <= 0:
             continue
         docs = list(nt.sentences_to_docs(nlp, sentences))
+        # GermEval is the only set annotated with all four labels in the reporting scheme.
+        masked = sum(nt.mask_name_candidates(d, is_candidate) for d in docs) \
+            if args.mask_unlabelled and name != "germeval2014" else 0
         train_docs.extend(docs * repeat)
         summary["sources"].append({"name": name, "split": split, "sentences": len(docs), "repeat": repeat,
-                                   "licence": ATTRIBUTION[name][0]})
+                                   "masked_tokens": masked, "licence": ATTRIBUTION[name][0]})
     if args.corpus_repeat > 0:
         docs, lost = nt.corpus_docs(nlp, ROOT / "corpus" / "annotated" / "train.jsonl")
+        masked = sum(nt.mask_name_candidates(d, is_candidate) for d in docs) if args.mask_unlabelled else 0
         train_docs.extend(docs * args.corpus_repeat)
         summary["sources"].append({"name": "eventfacts-corpus", "split": "train.jsonl (paragraphs)",
                                    "sentences": len(docs), "repeat": args.corpus_repeat, "unaligned_spans": lost,
+                                   "masked_tokens": masked,
                                    "licence": ATTRIBUTION["eventfacts-corpus"][0]})
     random.Random(args.seed).shuffle(train_docs)
     # Model selection (model-best) uses the GermEval tune part only, never the report part.
@@ -143,9 +151,9 @@ def train(args: argparse.Namespace) -> Path:
         "paths.dev": str(args.out / "data" / "dev.spacy"),
         "system.seed": args.seed,
         "training.max_steps": max_steps,
-        "components.ner.model.tok2vec.width": args.width,
-        "components.ner.model.tok2vec.depth": args.depth,
-        "components.ner.model.tok2vec.embed_size": args.embed_size,
+        "components.ner.model.tok2vec.embed.width": args.width,
+        "components.ner.model.tok2vec.encode.depth": args.depth,
+        "components.ner.model.tok2vec.embed.rows": [args.embed_size] + [args.embed_size // 2] * 3,
     }
     spacy_train(CONFIG, args.out / "model", use_gpu=-1, overrides=overrides)
     return args.out / "model" / "model-best"
@@ -198,7 +206,8 @@ def ship(model_dir: Path, out: Path, summary: dict) -> None:
     trained = spacy.load(model_dir)
     nlp = spacy.blank("de")
     adjust_tokenizer(nlp)
-    nlp.add_pipe("ner", source=trained)
+    for name in trained.pipe_names:  # eventfacts_lexicon_flags (when trained with it), then ner
+        nlp.add_pipe(name, source=trained)
     report = ner_scores(nlp, out / "germeval_report.conll.gz")
     nlp.meta.update({
         "name": "eventfacts_default_ner", "version": "0.1.0",
@@ -250,6 +259,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--smartdata-repeat", type=int, default=1)
     parser.add_argument("--historic-repeat", type=int, default=1, help="Europeana + NEISS letters (0 drops them)")
     parser.add_argument("--corpus-repeat", type=int, default=4, help="corpus/annotated/train.jsonl (0 drops it)")
+    parser.add_argument("--mask-unlabelled", action="store_true",
+                        help="outside GermEval, leave name-like O tokens unannotated (sets lack MISC or ORG)")
     parser.add_argument("--no-ship", action="store_true", help="train only, do not write extractor/default_model/")
     parser.add_argument("--ship-from", type=Path, default=None, help="ship this trained model dir, no training")
     args = parser.parse_args(argv)

@@ -86,7 +86,7 @@ def test_default_model_pipeline_info_has_ner(nlp_model):
     nlp, info = nlp_model
     assert info.base == "default"
     assert info.has_ner is True
-    assert nlp.pipe_names[:2] == ["ner", "lemmatizer"]
+    assert "ner" in nlp.pipe_names and "lemmatizer" not in nlp.pipe_names
 
 
 @needs_model
