@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 ARTICLES = frozenset(
     "der die das des dem den ein eine einer eines einem einen".split()
 )
@@ -42,11 +44,14 @@ GERMAN_FUNCTION_WORDS = frozenset(
 )
 
 
+# The word-shape tests below run on every token by several components: cached per word form.
+@lru_cache(maxsize=65536)
 def is_capitalised(text: str) -> bool:
     """True for 'Berlin', 'Müller-Lüdenscheidt', not for 'und', '25' or 'BMAS'."""
     return len(text) > 1 and text[0].isupper() and any(c.islower() for c in text)
 
 
+@lru_cache(maxsize=65536)
 def is_acronym(text: str) -> bool:
     """True for 'BMAS', 'IHK', 'HWK', 'DGB', 'BiBB'-like all-caps tokens of 2-7 letters."""
     letters = text.replace("-", "").replace("&", "")

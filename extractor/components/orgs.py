@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from extractor import extensions as ext
 from extractor.components.base import RuleComponent
+from extractor.doc_tokens import doc_tokens, sent_starts
 from extractor.german import (
     ACADEMIC_TITLES,
     ARTICLES,
@@ -62,6 +64,7 @@ _UNIT_HEADS = frozenset("Amt Abteilung Referat Fachbereich Lehrstuhl Dezernat St
 _BARE_NAME_PREPOSITIONS = frozenset("mit von bei für gegen über an auf aus nach durch".split())
 # Type words before a registered name are descriptors: "der Verein Bürgerenergie Allgäu e.V.".
 _DESCRIPTORS = frozenset("Verein Vereins Firma Unternehmen Unternehmens Betrieb Betriebs Familienunternehmen".split())
+_ARTICLES_OR_PREPOSITIONS = ARTICLES | PREPOSITIONS
 
 
 @dataclass
@@ -80,6 +83,7 @@ def _is_plural_form(form: str, head: str) -> bool:
     return form not in {head, head + "s", head + "es"}
 
 
+@lru_cache(maxsize=65536)  # asked for every capitalised token by orgs and persons
 def head_entry(text: str):  # noqa: ANN201 - returns (OrgHead, compound prefix) | None
     """The org head noun a token is or ends with: 'Bundesministeriums' -> Ministerium entry.
 
@@ -168,47 +172,50 @@ class OrgRecognizer(RuleComponent):
             self._suffixes_by_first.setdefault(parts[0], []).append(parts)
 
     # -- candidate finders -----------------------------------------------------------------
-    def _quoted(self, doc: Doc) -> list[tuple[int, int]]:
+    def _quoted(self, doc: Doc, starts: list[bool]) -> list[tuple[int, int]]:
         out = []
-        for tok in doc:
-            if tok.text not in _OPEN_QUOTES:
+        words = doc_tokens(doc).text
+        for i, word in enumerate(words):
+            if word not in _OPEN_QUOTES:
                 continue
-            for j in range(tok.i + 1, min(tok.i + 12, len(doc))):
-                if doc[j].text in _CLOSE_QUOTES:
-                    inner = doc[tok.i + 1 : j]
+            for j in range(i + 1, min(i + 12, len(words))):
+                if words[j] in _CLOSE_QUOTES:
+                    inner = doc[i + 1 : j]
                     if len(inner) and _looks_like_name(inner) and (
                         any(head_entry(t.text) for t in inner[:3]) or _acronym_after(doc, j + 1)
                     ):
-                        out.append((tok.i + 1, j))
+                        out.append((i + 1, j))
                     break
-                if doc[j].is_sent_start:
+                if starts[j]:
                     break
         return out
 
-    def _head_phrases(self, doc: Doc) -> list[tuple[int, int]]:
+    def _head_phrases(self, doc: Doc, starts: list[bool]) -> list[tuple[int, int]]:
         out = []
-        for tok in doc:
-            if not is_capitalised(tok.text) and "-" not in tok.text:
+        toks = doc_tokens(doc)
+        words, lower = toks.text, toks.lower
+        for i, text in enumerate(words):
+            if not is_capitalised(text) and "-" not in text:
                 continue
-            found = head_entry(tok.text)
+            found = head_entry(text)
             if found is None:
                 continue
-            start = tok.i
+            start = i
             # "Industrie- und Handelskammer": a truncated first conjunct belongs to the name.
-            if start > 1 and doc[start - 1].lower_ == "und" and doc[start - 2].text.endswith("-"):
+            if start > 1 and lower[start - 1] == "und" and words[start - 2].endswith("-"):
                 start -= 2
-            while start > 0 and (_is_org_adjective(doc[start - 1].text) or _inner_adjective(doc, start - 1)):
+            while start > 0 and (_is_org_adjective(words[start - 1]) or _inner_adjective(doc, start - 1, starts)):
                 start -= 1
-            end = self._complement(doc, tok.i + 1, open_head=found[0].kind in _OPEN_KINDS)
+            end = self._complement(doc, i + 1, starts, open_head=found[0].kind in _OPEN_KINDS)
             if _is_unit_of_role(doc, start, found):
                 continue  # "Leiterin des Amtes für Wirtschaftsförderung": part of the role
-            hyphen_prefix = "-" in tok.text and is_acronym(tok.text.split("-")[0])
-            if end == tok.i + 1 and start == tok.i and not hyphen_prefix:
+            hyphen_prefix = "-" in text and is_acronym(text.split("-")[0])
+            if end == i + 1 and start == i and not hyphen_prefix:
                 continue  # a bare head ("das Ministerium", "die Handwerkskammer") names nothing yet
             out.append((start, end))
         return out
 
-    def _complement(self, doc: Doc, i: int, open_head: bool = False) -> int:
+    def _complement(self, doc: Doc, i: int, starts: list[bool], open_head: bool = False) -> int:
         """End of what follows a head noun.
 
         A proper-name tail ("Handwerkskammer Hellweg-Lippe", "IHK Mittleres Mecklenburg",
@@ -216,54 +223,57 @@ class OrgRecognizer(RuleComponent):
         "Weser-Ems für angewandte Wissenschaften"). After open heads such as "Netzwerk" or
         "Stiftung" the tail may hold common nouns too ("Netzwerk Demenz Unterland").
         """
-        end = self._name_tail(doc, i, open_head)
-        if end + 1 < len(doc) and end > i and doc[end].lower_ == "am" and _river_or_place(doc[end + 1].text):
+        toks = doc_tokens(doc)
+        end = self._name_tail(doc, i, starts, open_head)
+        if end + 1 < len(doc) and end > i and toks.lower[end] == "am" and _river_or_place(toks.text[end + 1]):
             end += 2  # "Frankfurt am Main", "Halle an der Saale" is rare enough to skip
-        if end < len(doc) and doc[end].lower_ == "für" and not doc[end].is_sent_start:
-            end = self._fuer_phrase(doc, end)
+        if end < len(doc) and toks.lower[end] == "für" and not starts[end]:
+            end = self._fuer_phrase(doc, end, starts)
         return end
 
-    def _name_tail(self, doc: Doc, i: int, open_head: bool) -> int:
+    def _name_tail(self, doc: Doc, i: int, starts: list[bool], open_head: bool) -> int:
+        words, lower = doc_tokens(doc).text, doc_tokens(doc).lower
         end = i
         j = i
-        while j < len(doc) and j < i + 4:
-            t = doc[j]
-            if t.lower_ == "und" and j > i and doc[j - 1].text.endswith("-"):
+        while j < len(words) and j < i + 4:
+            text = words[j]
+            if lower[j] == "und" and j > i and words[j - 1].endswith("-"):
                 j += 1  # "Landesverband Kinder- und Jugendhilfe Thüringen"
                 continue
-            if t.is_sent_start or not (is_capitalised(t.text) or "-" in t.text[1:]):
+            if starts[j] or not (is_capitalised(text) or "-" in text[1:]):
                 break
-            if t.text in ACADEMIC_TITLES or t.text in HONORIFICS or t.text in self._generic:
+            if text in ACADEMIC_TITLES or text in HONORIFICS or text in self._generic:
                 break
             n = _place_length(doc, j)
             if n:
                 end = j = j + n  # "Stadt Bad Hersfeld", "Landkreis Fulda": the seat ends the name
                 break
-            if t.text in places() or "-" in t.text[1:] or t.text not in common_nouns():
+            if text in places() or "-" in text[1:] or text not in common_nouns():
                 end = j + 1
-            elif open_head and not _plural_like(t.text):
+            elif open_head and not _plural_like(text):
                 end = j + 1
-            elif not (_is_capitalised_adjective(t.text) and j + 1 < len(doc) and is_capitalised(doc[j + 1].text)):
+            elif not (_is_capitalised_adjective(text) and j + 1 < len(words) and is_capitalised(words[j + 1])):
                 break
             j += 1
         return end
 
-    def _fuer_phrase(self, doc: Doc, i: int) -> int:
+    def _fuer_phrase(self, doc: Doc, i: int, starts: list[bool]) -> int:
+        words, lower = doc_tokens(doc).text, doc_tokens(doc).lower
         end = i
         j = i + 1
-        while j < len(doc) and j < i + _COMPLEMENT_WINDOW:
-            t = doc[j]
-            if t.is_sent_start:
+        while j < len(words) and j < i + _COMPLEMENT_WINDOW:
+            text = words[j]
+            if starts[j]:
                 break
-            if is_capitalised(t.text) or t.text.endswith("-") or is_acronym(t.text):
-                if t.text in ACADEMIC_TITLES or t.text in HONORIFICS:
+            if is_capitalised(text) or text.endswith("-") or is_acronym(text):
+                if text in ACADEMIC_TITLES or text in HONORIFICS:
                     break
                 end = j + 1
-                if t.text in places() and not (j + 1 < len(doc) and doc[j + 1].lower_ in _COMPLEMENT_JOINERS):
+                if text in places() and not (j + 1 < len(words) and lower[j + 1] in _COMPLEMENT_JOINERS):
                     break  # "Hochschule für Soziale Arbeit Thüringen": the seat closes the name
-            elif t.lower_ in _COMPLEMENT_JOINERS or _is_adjective(t.text):
+            elif lower[j] in _COMPLEMENT_JOINERS or _is_adjective(text):
                 pass
-            elif t.text == "," and _enumeration_follows(doc, j + 1):
+            elif text == "," and _enumeration_follows(doc, j + 1):
                 pass
             else:
                 break
@@ -272,7 +282,7 @@ class OrgRecognizer(RuleComponent):
 
     def _legal_forms(self, doc: Doc) -> list[tuple[int, int]]:
         out = []
-        words = [t.text for t in doc]
+        words = doc_tokens(doc).text
         for i in range(len(doc)):
             for parts in self._suffixes_by_first.get(words[i], ()):
                 n = len(parts)
@@ -317,33 +327,36 @@ class OrgRecognizer(RuleComponent):
     def _acronym_with_place(self, doc: Doc) -> list[tuple[int, int]]:
         """'IHK Berlin', 'HWK Kassel': a chamber's acronym with its seat names one organisation."""
         out = []
-        for tok in doc[:-1]:
-            nxt = doc[tok.i + 1]
-            if is_acronym(tok.text) and tok.text not in self._generic and nxt.text in places() and not places()[nxt.text].ambiguous:
-                out.append((tok.i, tok.i + 2))
+        words = doc_tokens(doc).text
+        for i in range(len(words) - 1):
+            text, nxt = words[i], words[i + 1]
+            if is_acronym(text) and text not in self._generic and nxt in places() and not places()[nxt].ambiguous:
+                out.append((i, i + 2))
         return out
 
     def _acronyms(self, doc: Doc) -> list[tuple[int, int]]:
         out = []
         dateline = {i for sp in doc.spans.get(ext.LAYOUT, []) if sp.label_ == "DATELINE" for i in range(sp.start, sp.end)}
-        standalone = {t.text for t in doc if not (t.i + 1 < len(doc) and doc[t.i + 1].text == "-" and not t.whitespace_)}
-        for tok in doc:
-            t = tok.text
+        toks = doc_tokens(doc)
+        words, whitespace, n = toks.text, toks.whitespace, len(toks)
+        standalone = {words[i] for i in range(n) if not (i + 1 < n and words[i + 1] == "-" and not whitespace[i])}
+        for i, t in enumerate(words):
             if not is_acronym(t) or t in self._generic or _ROMAN.match(t) or t in places():
                 continue
-            if t.capitalize() in places() or tok.i in dateline:
+            if t.capitalize() in places() or i in dateline:
                 continue  # "BERLIN." opening the body is a dateline, not an acronym
-            if _compound_prefix_only(doc, tok.i, standalone):
+            if _compound_prefix_only(doc, i, standalone):
                 continue  # "SHK-Betriebe", "KI-Anwendungen": a field, not an organisation
-            out.append((tok.i, tok.i + 1))
+            out.append((i, i + 1))
         return out
 
     # -- assembly ----------------------------------------------------------------------------
     def __call__(self, doc: Doc) -> Doc:
         blocked = _blocked_tokens(doc)
+        starts = sent_starts(doc)
         # Quoted and registered names are the surest; head-noun phrases next; NER last.
-        ranked = [(0, s, e) for s, e in self._quoted(doc) + self._legal_forms(doc)]
-        ranked += [(1, s, e) for s, e in self._head_phrases(doc)]
+        ranked = [(0, s, e) for s, e in self._quoted(doc, starts) + self._legal_forms(doc)]
+        ranked += [(1, s, e) for s, e in self._head_phrases(doc, starts)]
         if self.cfg["use_ner"]:
             ranked += [(2, e.start, e.end) for e in doc.ents if e.label_ == "ORG" and self._plausible_ner_org(e)]
         ranked += [(1, s, e) for s, e in self._acronym_with_place(doc)]
@@ -354,11 +367,12 @@ class OrgRecognizer(RuleComponent):
         spans = [Span(doc, s, e, label="ORG") for c in clusters for s, e in c.mentions]
         spans.sort(key=lambda sp: sp.start)
         doc.spans[self.cfg["spans_key"]] = spans
+        toks = doc_tokens(doc)
         doc._.ef_orgs = [
             {
                 "name": c.name,
                 "acronym": c.acronym,
-                "mentions": sorted([doc[s:e].start_char, doc[s:e].end_char] for s, e in c.mentions),
+                "mentions": sorted(toks.char_offsets(s, e) for s, e in c.mentions),
             }
             for c in clusters
         ]
@@ -477,18 +491,19 @@ def _compound_prefix_only(doc: Doc, i: int, standalone: set[str]) -> bool:
     return not known
 
 
-def _inner_adjective(doc: Doc, k: int) -> bool:
+def _inner_adjective(doc: Doc, k: int, starts: list[bool]) -> bool:
     """'vom Digitalen Archivverbund': a capitalised adjective inside a sentence belongs to a name."""
-    tok = doc[k]
-    return not tok.is_sent_start and k > 0 and doc[k - 1].lower_ in (ARTICLES | PREPOSITIONS) and _is_capitalised_adjective(tok.text)
+    toks = doc_tokens(doc)
+    return not starts[k] and k > 0 and toks.lower[k - 1] in _ARTICLES_OR_PREPOSITIONS and _is_capitalised_adjective(toks.text[k])
 
 
 def _place_length(doc: Doc, j: int) -> int:
     """Tokens of a gazetteer place starting at j ('Bad Hersfeld', 'Frankfurt am Main'), else 0."""
+    toks = doc_tokens(doc)
     for n in (4, 3, 2, 1):
-        if j + n <= len(doc) and doc[j : j + n].text in places():
-            entry = places()[doc[j : j + n].text]
-            if n > 1 or not entry.ambiguous:
+        if j + n <= len(toks):
+            entry = places().get(toks.span_text(j, j + n))
+            if entry is not None and (n > 1 or not entry.ambiguous):
                 return n
     return 0
 

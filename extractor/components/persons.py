@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from extractor import extensions as ext
 from extractor.components.base import RuleComponent
+from extractor.doc_tokens import doc_tokens
 from extractor.german import (
     ACADEMIC_TITLES,
     ARTICLES,
@@ -74,6 +76,8 @@ class PersonCluster:
         return self.name.split()[-1]
 
 
+# The word tests below run on nearly every token: cached per word form (the lexicons are fixed).
+@lru_cache(maxsize=65536)
 def is_name_token(text: str) -> bool:
     """'Fuchs', 'Müller-Lüdenscheidt', "O'Neill"; not 'BMAS', 'und', 'Mai'."""
     parts = text.split("-")
@@ -81,6 +85,7 @@ def is_name_token(text: str) -> bool:
     return shaped and bool(_NAME_TOKEN.match(text)) and text not in _MONTHS_AND_DAYS
 
 
+@lru_cache(maxsize=65536)
 def _is_first_name(text: str) -> bool:
     names = first_names()
     if text in names:
@@ -107,11 +112,12 @@ class PersonRecognizer(RuleComponent):
         orgs = _org_index(doc)
         candidates: dict[tuple[int, int], list[str]] = {}
 
+        blocked_or_role = blocked | role_tokens
         i = 0
         while i < len(doc):
             titles, j = _titles_at(doc, i)
             anchor = "title" if titles else ("role" if i in roles_by_end else None)
-            span = self._name_at(doc, j, anchor=anchor, blocked=blocked | role_tokens)
+            span = self._name_at(doc, j, anchor=anchor, blocked=blocked_or_role)
             if span is None:
                 i += 1
                 continue
@@ -145,13 +151,14 @@ class PersonRecognizer(RuleComponent):
             _affiliation_nearby(doc, c, kinds)
         spans = sorted((Span(doc, s, e, label="PER") for c in clusters for s, e in c.mentions), key=lambda x: x.start)
         doc.spans[self.cfg["spans_key"]] = spans
+        toks = doc_tokens(doc)
         doc._.ef_persons = [
             {
                 "name": c.name,
                 "roles": c.roles,
                 "organisation": c.organisation,
                 "titles": c.titles,
-                "mentions": [[doc[s:e].start_char, doc[s:e].end_char] for s, e in sorted(c.mentions)],
+                "mentions": [toks.char_offsets(s, e) for s, e in sorted(c.mentions)],
             }
             for c in clusters
         ]
@@ -162,31 +169,32 @@ class PersonRecognizer(RuleComponent):
 
         anchor (str | None): "title" after "Frau", "Dr." …; "role" after a role noun; None otherwise.
         """
-        if i >= len(doc) or i in blocked:
+        words = doc_tokens(doc).text
+        if i >= len(words) or i in blocked:
             return None
-        if anchor == "title" and doc[i].text in NAME_PARTICLES:
+        if anchor == "title" and words[i] in NAME_PARTICLES:
             k = _skip_particles(doc, i)  # "Frau von der Leyen"
-            ok = k < len(doc) and k not in blocked and is_name_token(doc[k].text)
+            ok = k < len(words) and k not in blocked and is_name_token(words[k])
             return (i, k + 1) if ok else None
-        if not is_name_token(doc[i].text):
+        if not is_name_token(words[i]):
             return None
         j = i
-        while j < len(doc) and j - i < 3 and j not in blocked and _is_first_name(doc[j].text) and is_name_token(doc[j].text):
+        while j < len(words) and j - i < 3 and j not in blocked and _is_first_name(words[j]) and is_name_token(words[j]):
             j += 1
         n_first = j - i
         k = _skip_particles(doc, j)  # "Ursula von der Leyen", "Ludwig van Beethoven"
-        surname = k < len(doc) and k not in blocked and is_name_token(doc[k].text) and not _is_role_or_org(doc[k].text)
+        surname = k < len(words) and k not in blocked and is_name_token(words[k]) and not _is_role_or_org(words[k])
         if n_first and surname:
-            if anchor is None and i > 0 and doc[i - 1].lower_ in _NO_BARE_NAME_AFTER:
+            if anchor is None and i > 0 and doc_tokens(doc).lower[i - 1] in _NO_BARE_NAME_AFTER:
                 return None  # "aus Peer Learning", "zum Max Planck Institut": not a person here
             return i, k + 1  # after a first name any capitalised word is the surname: "Stefanie Fuchs"
         if n_first >= 2:
             return i, j  # "Thomas Werner": the surname is also a first name
-        if anchor == "title" and not _is_role_or_org(doc[i].text):
+        if anchor == "title" and not _is_role_or_org(words[i]):
             return i, i + 1  # "Frau Müller", "Herrn Berger", "Dr. Schmidt"
-        if anchor == "role" and n_first == 0 and not _is_plain_word(doc[i].text):
+        if anchor == "role" and n_first == 0 and not _is_plain_word(words[i]):
             end = i + 1
-            if end < len(doc) and end not in blocked and is_name_token(doc[end].text) and not _is_plain_word(doc[end].text):
+            if end < len(words) and end not in blocked and is_name_token(words[end]) and not _is_plain_word(words[end]):
                 end += 1  # "Referatsleiter Kemal Öztürk" with a first name we do not know
             return i, end
         return None
@@ -229,22 +237,25 @@ def _plausible_ner_name(span: Span) -> bool:
 
 
 def _skip_particles(doc: Doc, j: int) -> int:
+    words = doc_tokens(doc).text
     k = j
-    while k < len(doc) and doc[k].text in NAME_PARTICLES and k - j < 2:
+    while k < len(words) and words[k] in NAME_PARTICLES and k - j < 2:
         k += 1
     return k
 
 
+@lru_cache(maxsize=65536)
 def _is_role_or_org(text: str) -> bool:
     """'Bürgermeisterin', 'Ministerium': a title or body, not a surname ('Frau Bürgermeisterin')."""
     return compound_head(text, role_nouns()) is not None or text in org_heads()
 
 
 def _titles_at(doc: Doc, i: int) -> tuple[list[str], int]:
+    words = doc_tokens(doc).text
     titles: list[str] = []
     j = i
-    while j < len(doc) and (doc[j].text in HONORIFICS or doc[j].text in ACADEMIC_TITLES):
-        titles.append(doc[j].text)
+    while j < len(words) and (words[j] in HONORIFICS or words[j] in ACADEMIC_TITLES):
+        titles.append(words[j])
         j += 1
     return titles, j
 
@@ -310,31 +321,31 @@ def _add_surname_mentions(doc: Doc, clusters: list[PersonCluster], blocked: set[
         for sp in doc.spans.get(ext.LOCATIONS, [])
         if len(sp) == 1 and not (sp.start > 0 and doc[sp.start - 1].lower_ in PLACE_PREPOSITIONS)
     }
-    for tok in doc:
-        if tok.i in taken or (tok.i in blocked and tok.i not in loc_tokens):
+    for i, text in enumerate(doc_tokens(doc).text):
+        if i in taken or (i in blocked and i not in loc_tokens):
             continue
-        text = tok.text
         if text not in owners and text.endswith(("s", "'")) and text[:-1] in owners:
             text = text[:-1]  # genitive "Fuchs'" / "Müllers Rede"
         owner = owners.get(text)
         if owner is None or len(owner) != 1:
             continue
-        owner[0].mentions.append((tok.i, tok.i + 1))
-        titles, _ = _titles_before(doc, tok.i)
+        owner[0].mentions.append((i, i + 1))
+        titles, _ = _titles_before(doc, i)
         for t in titles:
             if t not in owner[0].titles:
                 owner[0].titles.append(t)
-        if tok.i in loc_tokens:
-            places_taken.add(tok.i)
+        if i in loc_tokens:
+            places_taken.add(i)
     if places_taken:
         _drop_locations(doc, places_taken)
 
 
 def _titles_before(doc: Doc, i: int) -> tuple[list[str], int]:
+    words = doc_tokens(doc).text
     k = i
-    while k > 0 and (doc[k - 1].text in HONORIFICS or doc[k - 1].text in ACADEMIC_TITLES):
+    while k > 0 and (words[k - 1] in HONORIFICS or words[k - 1] in ACADEMIC_TITLES):
         k -= 1
-    return [t.text for t in doc[k:i]], k
+    return words[k:i], k
 
 
 def _drop_locations(doc: Doc, tokens: set[int]) -> None:
