@@ -18,7 +18,7 @@ from spacy.tokens import Doc
 class DocTokens:
     """Token attributes of one Doc as lists: `text[i]` is `doc[i].text`, and so on."""
 
-    __slots__ = ("text", "lower", "whitespace", "idx")
+    __slots__ = ("text", "lower", "whitespace", "idx", "doc_text")
 
     def __init__(self, doc: Doc) -> None:
         # One array read instead of a Token object per token and attribute.
@@ -28,6 +28,8 @@ class DocTokens:
         self.lower: list[str] = [strings[row[1]] for row in rows]
         self.whitespace: list[str] = [" " if row[2] else "" for row in rows]
         self.idx: list[int] = [row[3] for row in rows]
+        # `doc.text`, which spaCy joins from Token objects on every access.
+        self.doc_text: str = "".join([t + w for t, w in zip(self.text, self.whitespace)])
 
     def __len__(self) -> int:
         return len(self.text)

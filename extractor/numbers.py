@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from text_to_num import text2num
 
@@ -51,6 +52,9 @@ SINGULAR_SCALES = frozenset({"dutzend", "million", "milliarde", "billion"})
 INDEFINITE_ARTICLES = frozenset({"ein", "eine", "einer", "eines", "einem", "einen"})
 
 
+# The quantity component asks about every token: both readers are cached per word form
+# (a Decimal is immutable, so sharing the result is safe).
+@lru_cache(maxsize=65536)
 def parse_digits(text: str) -> Decimal | None:
     """Read a number written in digits with German separators.
 
@@ -68,6 +72,7 @@ def parse_digits(text: str) -> Decimal | None:
         return None
 
 
+@lru_cache(maxsize=65536)
 def parse_number_word(word: str) -> Decimal | None:
     """Read one German cardinal number word.
 

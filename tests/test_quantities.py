@@ -275,3 +275,21 @@ def test_quantities_survive_doc_bytes_round_trip(n_docs: int) -> None:
     for doc in docs:
         restored = Doc(nlp.vocab).from_bytes(doc.to_bytes())
         assert _found(restored) == [("25 Gäste", 9, 17, 25, "Gäste", None)]
+
+
+@pytest.mark.parametrize(
+    "sentence,expected",
+    [
+        # Line breaks end phrases: no qualifier, scale word or counted noun across one.
+        ("Es kamen mehr als\n100 Gäste.", [("100 Gäste", 100, None)]),
+        ("Es kamen 25\nGäste.", []),
+        ("Es kamen 2,5 \n\nMillionen Euro zusammen.", []),
+        ("Es kamen 2,5 Millionen Euro zusammen.", [("2,5 Millionen Euro", 2500000, None)]),
+        # Thousands groups split by the tokenizer are joined, the qualifier kept.
+        ("Es kamen rund 10 000 Besucher.", [("rund 10 000 Besucher", 10000, "rund")]),
+    ],
+)
+def test_quantities_line_breaks_and_digit_groups(sentence: str, expected: list) -> None:
+    doc = _nlp()(sentence)
+    found = [(s.text, s._.ef_quantity["value"], s._.ef_quantity["qualifier"]) for s in doc.spans[extensions.QUANTITIES]]
+    assert found == expected

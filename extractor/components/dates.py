@@ -16,6 +16,7 @@ from spacy.tokens import Doc, Span
 
 from extractor import extensions as ext
 from extractor.components.base import RuleComponent
+from extractor.doc_tokens import doc_tokens
 from extractor.dates_rules import find_dates, find_event_days, resolve_event_days
 
 EVENT_DAYS = "eventfacts_event_days"
@@ -62,7 +63,7 @@ class DateTagger(RuleComponent):
         return self.cfg["event_days_key"]
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text
+        text = doc_tokens(doc).doc_text
         facts = find_dates(text, doc._.ef_published)
         dates: list[Span] = []
         taken: list[tuple[int, int]] = []

@@ -11,12 +11,14 @@ organisations that "luden ein", "richteten aus", or on whose "Einladung" people 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from extractor import extensions as ext
 from extractor.components.base import RuleComponent
+from extractor.doc_tokens import doc_tokens
 from extractor.german import is_capitalised, nominative_adjective, noun_gender
 from extractor.lexicon import attendee_nouns, compound_head, event_types, first_names, generic_nouns, places, role_nouns
 
@@ -181,7 +183,7 @@ def is_host(before: str, after: str, *, in_lead: bool) -> bool:
 def _sentence_bounds(doc: Doc, char: int) -> tuple[int, int]:
     span = doc.char_span(char, char + 1, alignment_mode="expand")
     if span is None or not doc.has_annotation("SENT_START"):
-        return max(0, char - 200), min(len(doc.text), char + 200)
+        return max(0, char - 200), min(len(doc_tokens(doc).doc_text), char + 200)
     sent = span.sent
     return sent.start_char, sent.end_char
 
@@ -193,7 +195,7 @@ def _lead_sentences_end(doc: Doc, n: int = 3) -> int:
     for k, sent in enumerate(doc.sents):
         if k == n:
             return sent.start_char
-    return len(doc.text)
+    return len(doc_tokens(doc).doc_text)
 
 
 # Verbs and phrases that say people attended: "nahmen teil", "kamen", "folgten der Einladung".
@@ -214,6 +216,7 @@ _YEAR = re.compile(r"^(19|20)\d\d$")
 _LEAD_CHARS = 600
 
 
+@lru_cache(maxsize=65536)  # asked for every token of the lead: cached per word form
 def _event_type(text: str):  # noqa: ANN201 - EventTypeEntry | None
     if text in _ONLY_IN_COMPOUNDS or _DAY_WORDS.search(text):
         return None
@@ -282,13 +285,14 @@ class EventFramer(RuleComponent):
     def _type_and_name(self, doc: Doc, title: Span | None, lead_end: int) -> tuple[str | None, Span | None]:
         """The first event noun in the headline or lead gives the type; a marked one also the name."""
         first = None
-        for tok in doc:
-            if tok.idx > lead_end and first is not None:
+        toks = doc_tokens(doc)
+        for i, text in enumerate(toks.text):
+            if toks.idx[i] > lead_end and first is not None:
                 break
-            entry = _event_type(tok.text)
-            if entry is None or not tok.text[:1].isupper():
+            entry = _event_type(text)
+            if entry is None or not text[:1].isupper():
                 continue
-            name = event_name_around(doc, tok.i)
+            name = event_name_around(doc, i)
             if name is not None:
                 return entry.type, name
             if first is None:
@@ -296,7 +300,7 @@ class EventFramer(RuleComponent):
         return first, None
 
     def _topic(self, doc: Doc, title: Span | None, lead_end: int) -> Span | None:
-        text = doc.text
+        text = doc_tokens(doc).doc_text
         m = _MOTTO.search(text)
         if m is None and title is not None:
             m = _QUOTES.search(text, title.start_char, title.end_char)
@@ -350,7 +354,7 @@ class EventFramer(RuleComponent):
         a sentence of attending ("nahmen teil", "kamen") counts most, then an attendee noun."""
         best: tuple[int, int] | None = None
         value = None
-        text = doc.text
+        text = doc_tokens(doc).doc_text
         for k, sp in enumerate(doc.spans.get(ext.QUANTITIES, [])):
             info = sp._.ef_quantity or {}
             unit = str(info.get("unit", ""))
@@ -372,7 +376,7 @@ class EventFramer(RuleComponent):
             (start, end, c["name"]) for c in doc._.ef_orgs or [] for start, end in c["mentions"]
         )
         lead_limit = _lead_sentences_end(doc)
-        text = doc.text
+        text = doc_tokens(doc).doc_text
         names: list[str] = []
         host_sentences: set[int] = set()
         for start, end, name in mentions:

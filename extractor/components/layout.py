@@ -14,6 +14,7 @@ from spacy.tokens import Doc, Span
 
 from extractor import extensions as ext
 from extractor.components.base import RuleComponent
+from extractor.doc_tokens import doc_tokens
 from extractor.dates_rules import find_dates
 from extractor.lexicon import boilerplate_lines, boilerplate_prefixes
 
@@ -44,7 +45,8 @@ def find_layout(text: str) -> list[tuple[int, int, str]]:
         if stripped in furniture:
             found.append((lead, end, "BOILERPLATE"))
             continue
-        prefix = next((p for p in prefixes if stripped.startswith(p)), None)
+        # One tuple test rules out most lines before looking for the (longest) prefix that matched.
+        prefix = next((p for p in prefixes if stripped.startswith(p)), None) if stripped.startswith(prefixes) else None
         if prefix is not None:
             found.append((lead, lead + len(prefix), "CAPTION_PREFIX"))
             continue
@@ -86,9 +88,10 @@ def _lines_are_sentences(doc: Doc) -> None:
     """
     if doc.has_annotation("DEP") or not doc.has_annotation("SENT_START"):
         return
-    for tok in doc[:-1]:
-        if "\n" in tok.text_with_ws:
-            doc[tok.i + 1].is_sent_start = True
+    words = doc_tokens(doc).text  # the trailing whitespace after a token is " " or nothing
+    for i in range(len(words) - 1):
+        if "\n" in words[i]:
+            doc[i + 1].is_sent_start = True
 
 
 class LayoutTagger(RuleComponent):
@@ -96,7 +99,7 @@ class LayoutTagger(RuleComponent):
 
     def __call__(self, doc: Doc) -> Doc:
         spans: list[Span] = []
-        text = doc.text
+        text = doc_tokens(doc).doc_text
         for start, end, label in find_layout(text):
             span = doc.char_span(start, end, label=label, alignment_mode="contract")
             if span is not None and len(span):

@@ -482,7 +482,7 @@ def _affiliation_of_publisher(doc: Doc, c: PersonCluster) -> None:
         return
     for o in doc._.ef_orgs or []:
         for start, _ in o["mentions"]:
-            before = doc.text[max(0, start - 40) : start]
+            before = doc_tokens(doc).doc_text[max(0, start - 40) : start]
             if _PUBLISHER_CUE.search(before):
                 c.organisation = o["name"]
                 return

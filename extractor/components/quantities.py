@@ -21,6 +21,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from .. import extensions
+from ..doc_tokens import DocTokens, doc_tokens
 from ..numbers import (
     INDEFINITE_ARTICLES,
     SINGULAR_SCALES,
@@ -203,10 +204,11 @@ def find_quantities(doc: Doc, *, blocked: set[int] | frozenset[int] = frozenset(
     RETURNS (list[QuantityMatch]): The quantities in text order.
     """
     found: list[QuantityMatch] = []
+    toks = doc_tokens(doc)
     i = 0
     floor = 0  # a qualifier must not reach into the previous quantity
     while i < len(doc):
-        match = _match_at(doc, i, blocked, floor)
+        match = _match_at(doc, toks, i, blocked, floor)
         if match is None:
             i += 1
             continue
@@ -215,24 +217,24 @@ def find_quantities(doc: Doc, *, blocked: set[int] | frozenset[int] = frozenset(
     return found
 
 
-def _match_at(doc: Doc, i: int, blocked: set[int] | frozenset[int], floor: int) -> QuantityMatch | None:
+def _match_at(doc: Doc, toks: DocTokens, i: int, blocked: set[int] | frozenset[int], floor: int) -> QuantityMatch | None:
     """The quantity whose number starts at token i, or None."""
     if i in blocked:
         return None
-    core = _number_core(doc, i)
+    core = _number_core(toks, i)
     if core is None:
         return None
     value, core_end, plain = core
     if any(k in blocked for k in range(i, core_end)):
         return None
     # A number right before another number is part of a code: "0661 12345", "CHF 2 5".
-    if core_end < len(doc) and any(c.isdigit() for c in doc[core_end].text):
+    if core_end < len(toks) and any(c.isdigit() for c in toks.text[core_end]):
         return None
 
     # A currency symbol before the number is the unit: "€ 2.500", "EUR 3.000".
-    prefix_currency = i > floor and doc[i - 1].text in CURRENCY_SYMBOLS
+    prefix_currency = i > floor and toks.text[i - 1] in CURRENCY_SYMBOLS
     head = i - 1 if prefix_currency else i
-    qualifier_start = _qualifier_start(doc, head, blocked, floor)
+    qualifier_start = _qualifier_start(toks, head, blocked, floor)
     if qualifier_start is None and _is_identifier(doc, head):
         return None
 
@@ -263,86 +265,83 @@ def _match_at(doc: Doc, i: int, blocked: set[int] | frozenset[int], floor: int) 
     start = qualifier_start if qualifier_start is not None else head
     if any(k in blocked for k in range(start, end)):
         return None
-    first_unit_tok, last_unit_tok = doc[unit_first], doc[unit_last - 1]
     return QuantityMatch(
         start=start,
         end=end,
         value=to_plain(value),
         unit=unit_text,
-        unit_start=first_unit_tok.idx,
-        unit_end=last_unit_tok.idx + len(last_unit_tok.text),
-        qualifier=doc[qualifier_start:head].text if qualifier_start is not None else None,
+        unit_start=toks.idx[unit_first],
+        unit_end=toks.idx[unit_last - 1] + len(toks.text[unit_last - 1]),
+        qualifier=toks.span_text(qualifier_start, head) if qualifier_start is not None else None,
     )
 
 
-def _number_core(doc: Doc, i: int) -> tuple[Decimal, int, str | None] | None:
+def _number_core(toks: DocTokens, i: int) -> tuple[Decimal, int, str | None] | None:
     """Parse the number starting at token i: digits or a number word, plus a scale word.
 
     RETURNS (tuple | None): (value, end token index, the digit string when the number is a
         plain unseparated integer such as "2024" or "36037", else None), or None.
     """
-    tok = doc[i]
+    text, lower = toks.text, toks.lower
     end = i + 1
     plain: str | None = None
-    value = parse_digits(tok.text)
+    value = parse_digits(text[i])
     if value is not None:
-        digits, end = _join_digit_groups(doc, i)
-        if digits != tok.text:
+        digits, end = _join_digit_groups(toks, i)
+        if digits != text[i]:
             value = parse_digits(digits)
             if value is None:  # pragma: no cover - groups are three digits by construction
                 return None
-        elif tok.text.isdigit():
-            plain = tok.text
+        elif text[i].isdigit():
+            plain = text[i]
     else:
-        value = parse_number_word(tok.text)
+        value = parse_number_word(text[i])
         if value is None:
             # "eine Million Euro", "ein Dutzend Gäste": the article counts one scale unit.
-            if tok.lower_ in INDEFINITE_ARTICLES and end < len(doc) and doc[end].lower_ in SINGULAR_SCALES:
-                return Decimal(scale_of(doc[end].text) or 1), end + 1, None
+            if lower[i] in INDEFINITE_ARTICLES and end < len(text) and lower[end] in SINGULAR_SCALES:
+                return Decimal(scale_of(text[end]) or 1), end + 1, None
             return None
-    if end < len(doc) and not _newline_after(doc[end - 1]):
-        factor = scale_of(doc[end].text)
+    if end < len(text) and not _newline_after_at(toks, end - 1):
+        factor = scale_of(text[end])
         if factor is not None:
             return value * factor, end + 1, None
     return value, end, plain
 
 
-def _join_digit_groups(doc: Doc, i: int) -> tuple[str, int]:
+def _join_digit_groups(toks: DocTokens, i: int) -> tuple[str, int]:
     """Join thousands groups split by the tokenizer: "10 000", "1\u00a0000"."""
-    text = doc[i].text
+    words, whitespace = toks.text, toks.whitespace
+    text = words[i]
     end = i + 1
     if _GROUP_HEAD.match(text) is None:
         return text, end
-    while end < len(doc):
-        prev = doc[end - 1]
-        tok = doc[end]
-        if prev.whitespace_ == " " and _THREE_DIGITS.match(tok.text):
-            text += " " + tok.text
+    while end < len(words):
+        if whitespace[end - 1] == " " and _THREE_DIGITS.match(words[end]):
+            text += " " + words[end]
             end += 1
         elif (
-            tok.text in _SPACE_SEPARATORS
-            and not prev.whitespace_
-            and not tok.whitespace_
-            and end + 1 < len(doc)
-            and _THREE_DIGITS.match(doc[end + 1].text)
+            words[end] in _SPACE_SEPARATORS
+            and not whitespace[end - 1]
+            and not whitespace[end]
+            and end + 1 < len(words)
+            and _THREE_DIGITS.match(words[end + 1])
         ):
-            text += " " + doc[end + 1].text
+            text += " " + words[end + 1]
             end += 2
         else:
             break
     return text, end
 
 
-def _qualifier_start(doc: Doc, head: int, blocked: set[int] | frozenset[int], floor: int) -> int | None:
+def _qualifier_start(toks: DocTokens, head: int, blocked: set[int] | frozenset[int], floor: int) -> int | None:
     """Start token of a qualifier ending right before `head` ("mehr als", "rund"), or None."""
     for qualifier in QUALIFIERS:
         start = head - len(qualifier)
         if start < floor:
             continue
-        tokens = doc[start:head]
         if any(k in blocked for k in range(start, head)):
             continue
-        if tuple(t.lower_ for t in tokens) == qualifier and not any(_newline_after(t) for t in tokens):
+        if tuple(toks.lower[start:head]) == qualifier and not any(_newline_after_at(toks, k) for k in range(start, head)):
             return start
     return None
 
@@ -534,4 +533,12 @@ def _prev_lower(doc: Doc, i: int) -> str:
 
 def _newline_after(tok: Token) -> bool:
     """True when a line break follows the token (line breaks end phrases in press text)."""
-    return "\n" in tok.whitespace_ or (tok.i + 1 < len(tok.doc) and tok.doc[tok.i + 1].is_space and "\n" in tok.doc[tok.i + 1].text)
+    return _newline_after_at(doc_tokens(tok.doc), tok.i)
+
+
+def _newline_after_at(toks: DocTokens, k: int) -> bool:
+    """`_newline_after(doc[k])` on the token lists."""
+    if "\n" in toks.whitespace[k]:
+        return True
+    # A whitespace token ("\n\n") holding the line break; `Token.is_space` is `str.isspace`.
+    return k + 1 < len(toks) and "\n" in toks.text[k + 1] and toks.text[k + 1].isspace()
