@@ -174,6 +174,21 @@ _REL_WEEKEND = re.compile(
     r"(?P<w>Wochenende)(?![\w-])"
 )
 _BEFORE_MODS = ("vergangen", "letzt", "vorig")
+# What every match of a pattern contains, tested before the pattern scans the text: a pattern that
+# starts with a lookbehind costs a full scan whether it matches or not, and most texts lack these.
+_WEEKDAY_NAME = re.compile(_WEEKDAY_FULL)
+_DAY_DOT_MONTH = re.compile(r"\d\.\d")  # "4.6.", "04.06.2024"
+_REQUIRED: dict[re.Pattern[str], re.Pattern[str]] = {
+    _NUM_RANGE_DAYS: _DAY_DOT_MONTH,
+    _NUM_RANGE_FULL: _DAY_DOT_MONTH,
+    _NUM_DATE: _DAY_DOT_MONTH,
+    _ISO_DATE: re.compile(r"\d{4}-\d"),
+    _PRIOR_YEAR: re.compile("Vorjahr"),
+    _AGO: re.compile(r"[Vv]or\s"),
+    _REL_WEEKDAY_RANGE: _WEEKDAY_NAME,
+    _REL_WEEKDAY: _WEEKDAY_NAME,
+    _REL_WEEKEND: re.compile("Wochenende"),
+}
 _AFTER_MODS = ("kommend", "nächst")
 
 _EVENT_DAY = re.compile(
@@ -472,19 +487,41 @@ def _year_role(text: str, start: int, end: int, ref_year: int) -> str | None:
 
 
 # --- candidate finding ------------------------------------------------------------------------
-def reference_year(text: str, published: date | None = None) -> int:
+class _Scan:
+    """The matches of each pattern in one text, found once: the reference year and the candidates
+    read the same patterns. A pattern whose required part (`_REQUIRED`) is missing matches nothing."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._found: dict[re.Pattern[str], list[re.Match[str]]] = {}
+        self._present: dict[re.Pattern[str], bool] = {}
+
+    def __call__(self, rx: re.Pattern[str]) -> list[re.Match[str]]:
+        found = self._found.get(rx)
+        if found is None:
+            required = _REQUIRED.get(rx)
+            if required is not None and required not in self._present:
+                self._present[required] = required.search(self.text) is not None
+            ok = required is None or self._present[required]
+            found = self._found[rx] = list(rx.finditer(self.text)) if ok else []
+        return found
+
+
+def reference_year(text: str, published: date | None = None, *, scan: _Scan | None = None) -> int:
     """The year a text is written in, to tell a historical year from a current label.
 
     The publication year; else the latest year of a dated expression ("4. Juni 2024", "Mai 2024");
     else the latest year-like number; else the current year.
+    scan (_Scan | None): the matches of `text` found so far, shared with `find_candidates`.
     """
     if published is not None:
         return published.year
+    scan = scan or _Scan(text)
     dated = [int(m["y"]) for rx in (_TEXT_DATE, _NUM_DATE, _MONTH_YEAR, _ISO_DATE)
-             for m in rx.finditer(text) if m["y"]]
+             for m in scan(rx) if m["y"]]
     if dated:
         return max(dated)
-    bare = [int(m["y"]) for m in _BARE_YEAR.finditer(text)]
+    bare = [int(m["y"]) for m in scan(_BARE_YEAR)]
     return max(bare) if bare else date.today().year
 
 
@@ -498,27 +535,28 @@ def find_candidates(text: str, published: date | None = None) -> list[Candidate]
     RETURNS (list[Candidate]): non-overlapping candidates in text order; longer ones win; each
         marked `future` when its clause speaks of the future.
     """
-    ref_year = reference_year(text, published)
+    scan = _Scan(text)
+    ref_year = reference_year(text, published, scan=scan)
     found: list[Candidate] = []
     add = found.append
-    for m in _TEXT_RANGE_FULL.finditer(text):
+    for m in scan(_TEXT_RANGE_FULL):
         a, b = _text_day(m["d1"], m["m1"], m["y1"]), _text_day(m["d2"], m["m2"], m["y2"])
         add(Candidate(m.start(), m.end(), "range", (a, b), weekday=_weekday(m["wd1"])))
-    for m in _TEXT_RANGE_DAYS.finditer(text):
+    for m in scan(_TEXT_RANGE_DAYS):
         if int(m["d1"]) < int(m["d2"]):
             a, b = _text_day(m["d1"], m["m"], m["y"]), _text_day(m["d2"], m["m"], m["y"])
             add(Candidate(m.start(), m.end(), "range", (a, b), weekday=_weekday(m["wd1"])))
-    for m in _NUM_RANGE_DAYS.finditer(text):
+    for m in scan(_NUM_RANGE_DAYS):
         if int(m["d1"]) < int(m["d2"]):
             y = m["y"] or m["yy"]
             add(Candidate(m.start(), m.end(), "range", (_num_day(m["d1"], m["m"], y), _num_day(m["d2"], m["m"], y))))
-    for m in _NUM_RANGE_FULL.finditer(text):
+    for m in scan(_NUM_RANGE_FULL):
         a = _num_day(m["d1"], m["m1"], m["y1"] or m["yy1"])
         b = _num_day(m["d2"], m["m2"], m["y2"] or m["yy2"])
         add(Candidate(m.start(), m.end(), "range", (a, b), weekday=_weekday(m["wd1"])))
-    for m in _TEXT_DATE.finditer(text):
+    for m in scan(_TEXT_DATE):
         add(Candidate(m.start(), m.end(), "point", (_text_day(m["d"], m["m"], m["y"]),), weekday=_weekday(m["wd"])))
-    for m in _NUM_DATE.finditer(text):
+    for m in scan(_NUM_DATE):
         y = m["y"] or m["yy"]
         # Without a year "4.6." is only a date after a date word ("am 4.6."), not "Abschnitt 4.6.".
         if y is None and not m["wd"] and _prev_word(text, m.start())[0].lower() not in {
@@ -526,54 +564,54 @@ def find_candidates(text: str, published: date | None = None) -> list[Candidate]
         }:
             continue
         add(Candidate(m.start(), m.end(), "point", (_num_day(m["d"], m["m"], y),), weekday=_weekday(m["wd"])))
-    for m in _ISO_DATE.finditer(text):
+    for m in scan(_ISO_DATE):
         add(Candidate(m.start(), m.end(), "point", (_point(m.group(), "day", True, m["d"]),)))
-    for m in _MONTH_RANGE.finditer(text):
+    for m in scan(_MONTH_RANGE):
         if m["y1"] is None and m["y2"] is None and _prev_word(text, m.start())[0].lower() not in {
             "von", "zwischen", "im"
         }:
             continue
         add(Candidate(m.start(), m.end(), "range", (_month_point(m["m1"], m["y1"]), _month_point(m["m2"], m["y2"]))))
-    for m in _MONTH_YEAR.finditer(text):
+    for m in scan(_MONTH_YEAR):
         add(Candidate(m.start(), m.end(), "point", (_month_point(m["m"], m["y"]),)))
-    for m in _BARE_MONTH.finditer(text):
+    for m in scan(_BARE_MONTH):
         add(Candidate(m.start("m"), m.end("m"), "point", (_month_point(m["m"], None),)))
-    for m in _YEAR_RANGE.finditer(text):
+    for m in scan(_YEAR_RANGE):
         if int(m["y1"]) >= int(m["y2"]):
             continue
         # A span of years is a period even after a noun ("Förderphase 2021–2024").
         prev = _prev_word(text, m.start())[0]
         if not re.fullmatch(r"[\d/+()–—-]+", prev) and prev.lower() not in _AMOUNT_WORDS:
             add(Candidate(m.start(), m.end(), "range", (_year_point(m["y1"]), _year_point(m["y2"]))))
-    for m in _BARE_YEAR.finditer(text):
+    for m in scan(_BARE_YEAR):
         role = _year_role(text, m.start(), m.end(), ref_year)
         if role:
             add(Candidate(m.start(), m.end(), "point", (_year_point(m["y"]),), name_year=role == "name"))
-    found.extend(_relative_candidates(text, ref_year))
+    found.extend(_relative_candidates(text, ref_year, scan))
     chosen = _without_overlaps(found)
     for c in chosen:
         c.future = _speaks_of_future(text, c.start, c.end)
     return chosen
 
 
-def _relative_candidates(text: str, ref_year: int) -> list[Candidate]:
+def _relative_candidates(text: str, ref_year: int, scan: _Scan) -> list[Candidate]:
     """Relative expressions; spans start after the preposition ("im kommenden Jahr" -> "kommenden Jahr")."""
     out: list[Candidate] = []
-    for m in _DAY_ADVERB.finditer(text):
+    for m in scan(_DAY_ADVERB):
         word = m["w"].lower()
         if not _day_adverb_is_literal(text, m.start(), m.end(), ref_year):
             continue
         out.append(Candidate(m.start(), m.end(), "relative", rel=("day", _DAY_ADVERB_OFFSET[word])))
-    for m in _REL_PERIOD.finditer(text):
+    for m in scan(_REL_PERIOD):
         nxt = _next_word(text, m.end()).lower()
         if m["prep"] and nxt in {"der", "des", "seiner", "ihrer", "ihres", "seines"}:
             continue  # "im letzten Jahr der Förderung": a period of something else
         unit = m["unit"].lower().rstrip("s")
         unit = {"jahre": "year", "jahr": "year", "monat": "month", "woche": "week"}[unit]
         out.append(Candidate(m.start("adj"), m.end(), "relative", rel=(unit, _REL_OFFSET[m["adj"].lower()])))
-    for m in _PRIOR_YEAR.finditer(text):
+    for m in scan(_PRIOR_YEAR):
         out.append(Candidate(m.start(), m.end(), "relative", rel=("year", -1)))
-    for m in _AGO.finditer(text):
+    for m in scan(_AGO):
         n = int(m["n"]) if m["n"].isdigit() else NUMBER_WORDS[m["n"].lower()]
         unit = m["unit"].lower()
         plural = unit.endswith("en")
@@ -583,7 +621,7 @@ def _relative_candidates(text: str, ref_year: int) -> list[Candidate]:
         # "vor" stays in the span: it carries the meaning.
         out.append(Candidate(m.start(), m.end(), "relative", rel=("ago_" + unit, n)))
     schedules: list[tuple[int, int]] = []  # weekday ranges that are opening hours; no weekday in them counts
-    for m in _REL_WEEKDAY_RANGE.finditer(text):
+    for m in scan(_REL_WEEKDAY_RANGE):
         wd1, wd2 = WEEKDAYS[m["wd1"].lower()], WEEKDAYS[m["wd2"].lower()]
         if wd1 == wd2 or _date_follows(text, m.end()):
             continue  # "Freitag und Samstag, 13. und 14. September": the absolute patterns own it
@@ -596,7 +634,7 @@ def _relative_candidates(text: str, ref_year: int) -> list[Candidate]:
         mode = _weekday_mode(m["mod"], m["am"])
         start = m.start("mod") if m["mod"] else m.start("wd1")
         out.append(Candidate(start, m.end(), "relative", rel=("weekdays", wd1, wd2, mode)))
-    for m in _REL_WEEKDAY.finditer(text):
+    for m in scan(_REL_WEEKDAY):
         if not (m["am"] or m["mod"]):
             continue
         if _date_follows(text, m.end()):
@@ -606,7 +644,7 @@ def _relative_candidates(text: str, ref_year: int) -> list[Candidate]:
         mode = _weekday_mode(m["mod"], m["am"])
         start = m.start("mod") if m["mod"] else m.start("wd")
         out.append(Candidate(start, m.end(), "relative", rel=("weekday", WEEKDAYS[m["wd"].lower()], mode)))
-    for m in _REL_WEEKEND.finditer(text):
+    for m in scan(_REL_WEEKEND):
         if not (m["am"] or m["mod"]) or _date_follows(text, m.end()):
             continue  # "das Wochenende" in general
         mode = _weekday_mode(m["mod"], m["am"])

@@ -413,24 +413,28 @@ def event_types() -> Mapping[str, EventTypeEntry]:
 
 
 @lru_cache(maxsize=1)
-def first_names() -> Mapping[str, str]:
-    """Given name -> gender ('f', 'm' or 'u')."""
+def _first_name_tables() -> tuple[Mapping[str, str], frozenset[str]]:
+    # Both tables below come from one file: read and parse it once.
     table: dict[str, str] = {}
+    ambiguous = set()
     for line in _lines("de/first_names.jsonl.gz"):
         data = json.loads(line)  # validated by tests and the build script; keep start-up fast
         table[data["name"]] = data["gender"]
-    return MappingProxyType(table)
+        if data.get("ambiguous"):
+            ambiguous.add(data["name"])
+    return MappingProxyType(table), frozenset(ambiguous)
+
+
+@lru_cache(maxsize=1)
+def first_names() -> Mapping[str, str]:
+    """Given name -> gender ('f', 'm' or 'u')."""
+    return _first_name_tables()[0]
 
 
 @lru_cache(maxsize=1)
 def ambiguous_first_names() -> frozenset[str]:
     """Given names that are also German common nouns or places ('Ernst', 'Rose', 'Florenz')."""
-    names = set()
-    for line in _lines("de/first_names.jsonl.gz"):
-        data = json.loads(line)
-        if data.get("ambiguous"):
-            names.add(data["name"])
-    return frozenset(names)
+    return _first_name_tables()[1]
 
 
 @lru_cache(maxsize=1)

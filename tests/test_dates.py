@@ -304,6 +304,7 @@ RELATIVE_CASES = [
     ("Im kommenden Jahr soll die Halle fertig sein.", "kommenden Jahr", "2025", "year"),
     ("Der Verein feierte am Samstag sein Jubiläum.", "Samstag", "2024-06-08", "day"),
     ("Die Gäste kamen am Samstagabend ins Rathaus.", "Samstagabend", "2024-06-08", "day"),
+    ("Vor drei Tagen kam die Ministerin.", "Vor drei Tagen", "2024-06-09", "day"),
 ]
 
 

@@ -29,6 +29,7 @@ def test_doc_tokens_match_the_token_attributes() -> None:
     assert toks.whitespace == [t.whitespace_ for t in doc]
     assert toks.idx == [t.idx for t in doc]
     assert "Teilnehmer:innen" in toks.text and "Übergänge" in toks.text
+    assert toks.doc_text == doc.text == TEXT
 
 
 def test_span_text_and_offsets_match_spans() -> None:

@@ -15,6 +15,7 @@ from spacy.tokens import Doc, Span
 
 from extractor import extensions as ext
 from extractor.components.base import RuleComponent
+from extractor.doc_tokens import DocTokens, doc_tokens
 from extractor.german import ACADEMIC_TITLES, HONORIFICS, PLACE_PREPOSITIONS
 from extractor.lexicon import ambiguous_first_names, common_nouns, first_names, places
 
@@ -48,11 +49,11 @@ class LocationRecognizer(RuleComponent):
             for sp in doc.spans.get(key, []):
                 blocked.update(range(sp.start, sp.end))
         found: list[tuple[int, int, str, str | None]] = []
-        # Token texts and their trailing spaces, taken once: n-grams are joined from these.
-        words = [(t.text, t.whitespace_) for t in doc]
+        # Token texts and their trailing spaces: n-grams are joined from these.
+        toks = doc_tokens(doc)
         i = 0
         while i < len(doc):
-            hit = self._match_at(doc, words, i, blocked)
+            hit = self._match_at(doc, toks, i, blocked)
             if hit is None:
                 i += 1
                 continue
@@ -74,7 +75,7 @@ class LocationRecognizer(RuleComponent):
                     continue  # unknown multiword "places" are mostly phrases ("Peer Learning")
                 name = entry.name if entry else _strip_genitive(ent.text)
                 found.append((ent.start, ent.end, name, entry.kind if entry else None))
-        found = [(s, e, name if "(" in doc[s:e].text else _display_name(name), kind) for s, e, name, kind in found]
+        found = [(s, e, name if "(" in toks.span_text(s, e) else _display_name(name), kind) for s, e, name, kind in found]
         found.sort()
         clusters: dict[str, dict] = {}
         spans = []
@@ -98,19 +99,23 @@ class LocationRecognizer(RuleComponent):
                 out.append((sp.start, sp.end, entry.name, entry.kind))
         return out
 
-    def _match_at(
-        self, doc: Doc, words: list[tuple[str, str]], i: int, blocked: set[int]
-    ) -> tuple[int, int, str, str | None] | None:
-        if not words[i][0][:1].isupper():
+    def _match_at(self, doc: Doc, toks: DocTokens, i: int, blocked: set[int]) -> tuple[int, int, str, str | None] | None:
+        words, whitespace = toks.text, toks.whitespace
+        if not words[i][:1].isupper():
             return None
-        for n in range(min(_MAX_WORDS, len(words) - i), 0, -1):
-            if any(t in blocked for t in range(i, i + n)):
-                continue
-            text = "".join(w + ws for w, ws in words[i : i + n - 1]) + words[i + n - 1][0]
-            entry = lookup_place(text)
+        # An n-gram must not contain a blocked token: only the unblocked run from i counts.
+        free = 0
+        while free < min(_MAX_WORDS, len(words) - i) and i + free not in blocked:
+            free += 1
+        # The n-gram texts from i, joined once, shortest first: texts[n - 1] has n tokens.
+        texts = [words[i]]
+        for k in range(i + 1, i + free):
+            texts.append(texts[-1] + whitespace[k - 1] + words[k])
+        for n in range(free, 0, -1):
+            entry = lookup_place(texts[n - 1])
             if entry is None:
                 continue
-            if i > 0 and _introduces_name(words[i - 1][0]):
+            if i > 0 and _introduces_name(words[i - 1]):
                 return None  # "Jana Roth", "Frau Roth", "Dr. Essen": a surname, not the town
             if entry.ambiguous and not _place_context(doc, i):
                 return None

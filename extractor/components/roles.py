@@ -10,12 +10,14 @@ from __future__ import annotations
 import re
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from extractor import extensions as ext
 from extractor.components.base import RuleComponent
+from extractor.doc_tokens import doc_tokens
 from extractor.german import ACADEMIC_TITLES, HONORIFICS, ROLE_MODIFIERS, is_acronym, is_capitalised
 from extractor.lexicon import common_nouns, first_names, generic_nouns, places, read_lexicon
 
@@ -63,6 +65,8 @@ class RoleLexicon:
             if fem:
                 self._forms.setdefault(fem.lower(), (lemma, "f", head, participle))
             self.kinds[lemma] = e.get("kind", "function")
+        # Every capitalised token is looked up, each under several stems: cache per stem.
+        self._lookup = lru_cache(maxsize=65536)(self._lookup)  # type: ignore[method-assign]
 
     def normalise(self, text: str, prev: str | None = None) -> RoleMatch | None:
         """Map 'Referatsleiters' -> Referatsleiter, 'Bürgermeisterinnen' -> Bürgermeisterin.
@@ -123,10 +127,11 @@ def _participle_gender(text: str, prev: str) -> str:
     return "f" if prev in _FEM_OBLIQUE else "m"
 
 
-def _stems(text: str) -> list[tuple[str, bool]]:
+@lru_cache(maxsize=65536)
+def _stems(text: str) -> tuple[tuple[str, bool], ...]:
     """Candidate nominative stems of an inflected noun, most literal first.
 
-    RETURNS (list[tuple[str, bool]]): (stem, only valid for adjectival nouns like "Vorsitzender").
+    RETURNS (tuple[tuple[str, bool], ...]): (stem, only valid for adjectival nouns like "Vorsitzender").
     """
     out = [(text, False)]
     if text.endswith("innen"):
@@ -136,7 +141,7 @@ def _stems(text: str) -> list[tuple[str, bool]]:
             out.append((text[: -len(ending)], False))
     if text.endswith(("en", "em")) and len(text) > 5:  # "Vorsitzenden" -> "Vorsitzender"
         out.append((text[:-1] + "r", True))
-    return out
+    return tuple(out)
 
 
 def _modifier_form(token: Token, gender: str) -> str | None:
@@ -229,13 +234,15 @@ class RoleTagger(RuleComponent):
         spans: list[Span] = []
         org_starts = {s.start for s in doc.spans.get(ext.ORGS, [])}
         covered = -1  # end of the last role's complement: nouns inside it are not roles
-        for tok in doc:
-            if tok.i < covered:
+        words = doc_tokens(doc).text
+        for i, text in enumerate(words):
+            if i < covered:
                 continue
-            prev = doc[tok.i - 1].text if tok.i > 0 else None
-            match = self.lexicon.normalise(tok.text, prev)
+            prev = words[i - 1] if i > 0 else None
+            match = self.lexicon.normalise(text, prev)
             if match is None:
                 continue
+            tok = doc[i]
             start = tok.i
             role = match.role
             if start > 0:
