@@ -19,8 +19,9 @@ _SUFFIXES = [r"(?<=[0-9]{3})\."]
 # "IHK-Hauptgeschäftsführerin", "HWK-Präsident": an acronym before a hyphen is its own token
 # (the organisation), the rest is the role or event ("INQA-Praxiswerkstatt").
 _INFIXES = [r"(?<=[0-9]\.)[–—-](?=[0-9])", r"(?<=[A-ZÄÖÜ]{2})-(?=[A-ZÄÖÜ][a-zäöüß])"]
-# Gender-inclusive forms stay one token: "Teilnehmer:innen", "Kolleg*innen", "Bürger_innen".
-_GENDER_FORM = re.compile(r"^[A-ZÄÖÜa-zäöüß][\w-]*[:*_/]innen$|^[A-ZÄÖÜa-zäöüß][\w-]*[:*_/]in$")
+# Gender-inclusive forms stay one token: "Teilnehmer:innen", "Kolleg*innen", "Bürger_innen",
+# "Referent:in". One alternative: the tokenizer tries it on every word, twice.
+_GENDER_FORM = re.compile(r"^[A-ZÄÖÜa-zäöüß][\w-]*[:*_/]in(?:nen)?$")
 
 
 def adjust_tokenizer(nlp: Language) -> None:
