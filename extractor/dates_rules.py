@@ -334,6 +334,12 @@ def _parser() -> DateDataParser:
     return DateDataParser(languages=["de"], settings=_SETTINGS)
 
 
+def warm_up() -> None:
+    """Build the dateparser instance and the tables it compiles on its first reading (about a
+    second), so that they are ready before the first document."""
+    _parser().get_date_data("4. Juni 2024")
+
+
 @lru_cache(maxsize=16384)
 def parse_point(text: str, granularity: str) -> date | None:
     """dateparser's reading of one complete date string.

@@ -26,10 +26,16 @@ log = logging.getLogger("eventfacts")
 class RuleComponent:
     """Base class: subclasses implement `__call__(doc) -> Doc` and read settings from `self.cfg`."""
 
+    # The cached lexicon tables (and other lazy set-up) a component reads, built when the
+    # component is created, i.e. when the pipeline loads, not while the first document waits.
+    preload: tuple[Callable[[], object], ...] = ()
+
     def __init__(self, nlp: Language, name: str, **cfg: Any) -> None:
         self.nlp = nlp
         self.name = name
         self.cfg: dict[str, Any] = dict(cfg)
+        for load in self.preload:
+            load()
 
     def __call__(self, doc: Doc) -> Doc:  # pragma: no cover - abstract
         raise NotImplementedError

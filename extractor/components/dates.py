@@ -17,7 +17,7 @@ from spacy.tokens import Doc, Span
 from extractor import extensions as ext
 from extractor.components.base import RuleComponent
 from extractor.doc_tokens import doc_tokens
-from extractor.dates_rules import find_dates, find_event_days, resolve_event_days
+from extractor.dates_rules import find_dates, find_event_days, resolve_event_days, warm_up
 
 EVENT_DAYS = "eventfacts_event_days"
 
@@ -41,6 +41,8 @@ class DateTagger(RuleComponent):
     event_days_key (str): span group for unresolved event days (label "EVENT_DAY").
     resolve_event_days (bool): tie "am zweiten Tag" to the document's only multi-day period.
     """
+
+    preload = (warm_up,)
 
     def __init__(
         self,

@@ -252,6 +252,8 @@ def is_people_noun(unit: str) -> bool:
 class EventFramer(RuleComponent):
     """Writes `doc._.ef_event` and EVENT / TOPIC spans; resolves 'am zweiten Tag' against the start."""
 
+    preload = (attendee_nouns, event_types, first_names, generic_nouns, places, role_nouns)
+
     def __call__(self, doc: Doc) -> Doc:
         title = next((sp for sp in doc.spans.get(ext.LAYOUT, []) if sp.label_ == "TITLE"), None)
         lead_end = max(title.end_char if title is not None else 0, 0) + _LEAD_CHARS

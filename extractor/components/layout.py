@@ -15,7 +15,7 @@ from spacy.tokens import Doc, Span
 from extractor import extensions as ext
 from extractor.components.base import RuleComponent
 from extractor.doc_tokens import doc_tokens
-from extractor.dates_rules import find_dates
+from extractor.dates_rules import find_dates, warm_up
 from extractor.lexicon import boilerplate_lines, boilerplate_prefixes
 
 _DATELINE = re.compile(
@@ -96,6 +96,8 @@ def _lines_are_sentences(doc: Doc) -> None:
 
 class LayoutTagger(RuleComponent):
     """Writes TITLE, DATELINE, BOILERPLATE and CAPTION_PREFIX spans."""
+
+    preload = (boilerplate_lines, boilerplate_prefixes, warm_up)  # dateline dates go through dateparser
 
     def __call__(self, doc: Doc) -> Doc:
         spans: list[Span] = []

@@ -40,6 +40,8 @@ def lookup_place(text: str):  # noqa: ANN201 - PlaceEntry | None
 class LocationRecognizer(RuleComponent):
     """Writes LOC spans and `doc._.ef_locations` clusters."""
 
+    preload = (ambiguous_first_names, common_nouns, first_names, places)
+
     def __init__(self, nlp: Language, name: str, *, spans_key: str, use_ner: bool) -> None:
         super().__init__(nlp, name, spans_key=spans_key, use_ner=use_ner)
 

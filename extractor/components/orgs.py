@@ -162,6 +162,8 @@ def initials_match(acronym: str, long_form: str) -> bool:
 class OrgRecognizer(RuleComponent):
     """Finds organisations; writes ORG spans and `doc._.ef_orgs` clusters."""
 
+    preload = (common_nouns, first_names, event_types, generic_nouns, org_heads, org_suffixes, places, role_nouns)
+
     def __init__(self, nlp: Language, name: str, *, spans_key: str, use_ner: bool) -> None:
         super().__init__(nlp, name, spans_key=spans_key, use_ner=use_ner)
         self._generic = {e for e in generic_nouns()}

@@ -31,7 +31,7 @@ from extractor.german import (
     is_capitalised,
 )
 from extractor.components.orgs import head_entry
-from extractor.lexicon import common_nouns, compound_head, first_names, org_heads, places, role_nouns
+from extractor.lexicon import common_nouns, compound_head, event_types, first_names, org_heads, places, role_nouns
 
 # "Fuchs", "Müller-Lüdenscheidt", "Aydın", "O'Neill": an upper-case letter, then lower-case letters.
 _NAME_TOKEN = re.compile(r"^[^\W\d_][^\W\d_'’]*(?:['’][^\W\d_]+)?(?:-[^\W\d_][^\W\d_'’]*)*$")
@@ -101,6 +101,8 @@ def _is_plain_word(text: str) -> bool:
 
 class PersonRecognizer(RuleComponent):
     """Writes PER spans and `doc._.ef_persons` clusters (name, roles, organisation, mentions)."""
+
+    preload = (common_nouns, event_types, first_names, org_heads, places, role_nouns)
 
     def __init__(self, nlp: Language, name: str, *, spans_key: str, use_ner: bool) -> None:
         super().__init__(nlp, name, spans_key=spans_key, use_ner=use_ner)

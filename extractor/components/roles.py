@@ -226,6 +226,8 @@ def _enumeration_follows(doc: Doc, j: int) -> bool:
 class RoleTagger(RuleComponent):
     """Marks role phrases in `doc.spans[spans_key]` with `span._.ef_role`."""
 
+    preload = (common_nouns, first_names, generic_nouns, places)
+
     def __init__(self, nlp: Language, name: str, *, spans_key: str) -> None:
         super().__init__(nlp, name, spans_key=spans_key)
         self.lexicon = RoleLexicon([e.model_dump() for e in read_lexicon("de/role_nouns.jsonl")])
