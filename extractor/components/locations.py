@@ -9,6 +9,7 @@ NER's LOC entities where the pipeline has one. Names that are also common words 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -37,10 +38,17 @@ def lookup_place(text: str):  # noqa: ANN201 - PlaceEntry | None
     return entry
 
 
+@lru_cache(maxsize=1)
+def _multiword_starts() -> frozenset[str]:
+    """First words of the gazetteer forms with a space ('Bad' of 'Bad Hersfeld', 'Frankfurt' of
+    'Frankfurt am Main'): an n-gram whose first token is another word followed by a space is no form."""
+    return frozenset(form.split(" ", 1)[0] for form in places() if " " in form)
+
+
 class LocationRecognizer(RuleComponent):
     """Writes LOC spans and `doc._.ef_locations` clusters."""
 
-    preload = (ambiguous_first_names, common_nouns, first_names, places)
+    preload = (ambiguous_first_names, common_nouns, first_names, places, _multiword_starts)
 
     def __init__(self, nlp: Language, name: str, *, spans_key: str, use_ner: bool) -> None:
         super().__init__(nlp, name, spans_key=spans_key, use_ner=use_ner)
@@ -105,9 +113,12 @@ class LocationRecognizer(RuleComponent):
         words, whitespace = toks.text, toks.whitespace
         if not words[i][:1].isupper():
             return None
+        longest = min(_MAX_WORDS, len(words) - i)
+        if whitespace[i] == " " and words[i] not in _multiword_starts():
+            longest = min(longest, 1)  # no gazetteer form starts with this word and a space
         # An n-gram must not contain a blocked token: only the unblocked run from i counts.
         free = 0
-        while free < min(_MAX_WORDS, len(words) - i) and i + free not in blocked:
+        while free < longest and i + free not in blocked:
             free += 1
         # The n-gram texts from i, joined once, shortest first: texts[n - 1] has n tokens.
         texts = [words[i]]

@@ -115,8 +115,12 @@ class PersonRecognizer(RuleComponent):
         candidates: dict[tuple[int, int], list[str]] = {}
 
         blocked_or_role = blocked | role_tokens
+        words = doc_tokens(doc).text
         i = 0
         while i < len(doc):
+            if words[i] not in HONORIFICS and words[i] not in ACADEMIC_TITLES and not is_name_token(words[i]):
+                i += 1  # neither a title nor a name-shaped word: no name starts here (see _name_at)
+                continue
             titles, j = _titles_at(doc, i)
             anchor = "title" if titles else ("role" if i in roles_by_end else None)
             span = self._name_at(doc, j, anchor=anchor, blocked=blocked_or_role)
