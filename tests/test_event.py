@@ -99,3 +99,18 @@ def test_event_relative_day_resolved_against_multi_day_event(extractor_default):
 def test_event_relative_day_without_anchor_is_not_a_date(extractor_default):
     rep = extractor_default.extract("Am zweiten Tag sprach die Ministerin über Fachkräfte.")
     assert rep.dates == []
+
+
+def test_event_sentence_bounds_quick_path_matches_span_sent(nlp_default):
+    """The per-Doc sentence finder gives what `doc.char_span(...).sent` gives, at every offset."""
+    from extractor.components.event import _sentence_bounds, _sentence_finder
+
+    text = (
+        "Fachtag in Fulda\n\nFulda, 14. Mai 2024 – Rund 120 Gäste kamen zur IHK Fulda.  "
+        "Eingeladen hatte die Handwerkskammer Kassel. Am Abend sprach Dr. Anna Beispiel. "
+    )
+    doc = nlp_default(text)
+    bounds = _sentence_finder(doc)
+    assert [bounds(c) for c in range(len(text))] == [_sentence_bounds(doc, c) for c in range(len(text))]
+    sent_start, sent_end = bounds(text.index("Eingeladen"))
+    assert text[sent_start:sent_end].strip() == "Eingeladen hatte die Handwerkskammer Kassel."

@@ -11,6 +11,7 @@ organisations that "luden ein", "richteten aus", or on whose "Einladung" people 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 
 from spacy.language import Language
@@ -18,7 +19,7 @@ from spacy.tokens import Doc, Span
 
 from extractor import extensions as ext
 from extractor.components.base import RuleComponent
-from extractor.doc_tokens import doc_tokens
+from extractor.doc_tokens import doc_tokens, sent_starts
 from extractor.german import is_capitalised, nominative_adjective, noun_gender
 from extractor.lexicon import attendee_nouns, compound_head, event_types, first_names, generic_nouns, places, role_nouns
 
@@ -186,6 +187,31 @@ def _sentence_bounds(doc: Doc, char: int) -> tuple[int, int]:
         return max(0, char - 200), min(len(doc_tokens(doc).doc_text), char + 200)
     sent = span.sent
     return sent.start_char, sent.end_char
+
+
+def _sentence_finder(doc: Doc) -> Callable[[int], tuple[int, int]]:
+    """`_sentence_bounds` for many offsets in one Doc: token offsets and sentence starts are read
+    once. An offset at a token start (as all callers pass) takes the quick path, any other the slow."""
+    if not doc.has_annotation("SENT_START") or doc.user_hooks or doc.user_span_hooks:
+        return lambda char: _sentence_bounds(doc, char)
+    toks = doc_tokens(doc)
+    token_at = {start: i for i, start in enumerate(toks.idx)}
+    starts = sent_starts(doc)
+
+    def bounds(char: int) -> tuple[int, int]:
+        i = token_at.get(char)
+        if i is None:
+            return _sentence_bounds(doc, char)
+        # As `Span.sent`: back to this sentence's start, forward to the next sentence's.
+        start = i
+        while not starts[start] and start > 0:
+            start -= 1
+        end = i + 1
+        while end < len(starts) and not starts[end]:
+            end += 1
+        return toks.idx[start], toks.idx[end - 1] + len(toks.text[end - 1])
+
+    return bounds
 
 
 def _lead_sentences_end(doc: Doc, n: int = 3) -> int:
@@ -357,12 +383,13 @@ class EventFramer(RuleComponent):
         best: tuple[int, int] | None = None
         value = None
         text = doc_tokens(doc).doc_text
+        sentence_bounds = _sentence_finder(doc)
         for k, sp in enumerate(doc.spans.get(ext.QUANTITIES, [])):
             info = sp._.ef_quantity or {}
             unit = str(info.get("unit", ""))
             if not isinstance(info.get("value"), (int, float)):
                 continue
-            start, end = _sentence_bounds(doc, sp.start_char)
+            start, end = sentence_bounds(sp.start_char)
             attending = bool(_ATTENDING.search(text[start:end]))
             attendee = is_attendee_noun(unit)
             if not attendee and not (attending and is_people_noun(unit)):
@@ -379,10 +406,11 @@ class EventFramer(RuleComponent):
         )
         lead_limit = _lead_sentences_end(doc)
         text = doc_tokens(doc).doc_text
+        sentence_bounds = _sentence_finder(doc)
         names: list[str] = []
         host_sentences: set[int] = set()
         for start, end, name in mentions:
-            sent_start, sent_end = _sentence_bounds(doc, start)
+            sent_start, sent_end = sentence_bounds(start)
             before = text[sent_start:start]
             after = text[end:sent_end]
             if is_host(before, after, in_lead=start < lead_limit):
@@ -390,7 +418,7 @@ class EventFramer(RuleComponent):
                 if name not in names:
                     names.append(name)
         for start, end, name in mentions:
-            sent_start, _ = _sentence_bounds(doc, start)
+            sent_start, _ = sentence_bounds(start)
             if sent_start in host_sentences and _CO_HOST.search(text[sent_start:start]) and name not in names:
                 names.append(name)
         return names
