@@ -174,6 +174,15 @@ _REL_WEEKEND = re.compile(
     r"(?P<w>Wochenende)(?![\w-])"
 )
 _BEFORE_MODS = ("vergangen", "letzt", "vorig")
+_AFTER_MODS = ("kommend", "nächst")
+
+_EVENT_DAY = re.compile(
+    r"(?<![\w-])(?:(?P<part>Vormittag|Nachmittag|Morgen|Mittag|Abend)\s+des\s+)?"
+    r"(?:(?P<ordw>[Ee]rst|[Zz]weit|[Dd]ritt|[Vv]iert|[Ff]ünft|[Ss]echst|[Ss]iebent|[Ss]iebt)(?:e|en|er|es|em)|(?P<ordn>[1-9])\.)"
+    r"\s+(?:Tag|(?:Veranstaltungs|Konferenz|Tagungs|Kongress|Workshop|Messe|Seminar|Festival|Forums|Camp)tag)(?:es|s)?(?![\w-])"
+)
+_EVENT_DAY_NUMBERED = re.compile(r"(?<![\w-])Tag\s+(?P<n>[1-7]|eins|zwei|drei|vier|fünf)(?![\w.,:-])")
+
 # What every match of a pattern contains, tested before the pattern scans the text: a pattern that
 # starts with a lookbehind costs a full scan whether it matches or not, and most texts lack these.
 _WEEKDAY_NAME = re.compile(_WEEKDAY_FULL)
@@ -188,15 +197,11 @@ _REQUIRED: dict[re.Pattern[str], re.Pattern[str]] = {
     _REL_WEEKDAY_RANGE: _WEEKDAY_NAME,
     _REL_WEEKDAY: _WEEKDAY_NAME,
     _REL_WEEKEND: re.compile("Wochenende"),
+    # Alternatives that each start with a letter, not a class: the engine then skips ahead fast.
+    _DAY_ADVERB: re.compile("Vorgestern|vorgestern|Gestern|gestern|Heute|heute|morgen|Übermorgen|übermorgen"),
+    _REL_PERIOD: re.compile(r"e[nrsm]?\s+(?:Jahr|Monat|Woche)"),
+    _EVENT_DAY_NUMBERED: re.compile(r"Tag\s"),
 }
-_AFTER_MODS = ("kommend", "nächst")
-
-_EVENT_DAY = re.compile(
-    r"(?<![\w-])(?:(?P<part>Vormittag|Nachmittag|Morgen|Mittag|Abend)\s+des\s+)?"
-    r"(?:(?P<ordw>[Ee]rst|[Zz]weit|[Dd]ritt|[Vv]iert|[Ff]ünft|[Ss]echst|[Ss]iebent|[Ss]iebt)(?:e|en|er|es|em)|(?P<ordn>[1-9])\.)"
-    r"\s+(?:Tag|(?:Veranstaltungs|Konferenz|Tagungs|Kongress|Workshop|Messe|Seminar|Festival|Forums|Camp)tag)(?:es|s)?(?![\w-])"
-)
-_EVENT_DAY_NUMBERED = re.compile(r"(?<![\w-])Tag\s+(?P<n>[1-7]|eins|zwei|drei|vier|fünf)(?![\w.,:-])")
 
 # --- context words for bare years ---------------------------------------------------------------
 # Capitalised words after which a year is still a time ("Seit 2019", "Im Jahr 2023", "Sommer 2024").
@@ -750,10 +755,11 @@ def find_event_days(text: str) -> list[EventDayMention]:
     RETURNS (list[EventDayMention]): mentions in text order.
     """
     out: list[EventDayMention] = []
-    for m in _EVENT_DAY.finditer(text):
+    scan = _Scan(text)
+    for m in scan(_EVENT_DAY):
         ordinal = int(m["ordn"]) if m["ordn"] else ORDINAL_STEMS[m["ordw"].lower()]
         out.append(EventDayMention(m.start(), m.end(), ordinal, m["part"]))
-    for m in _EVENT_DAY_NUMBERED.finditer(text):
+    for m in scan(_EVENT_DAY_NUMBERED):
         n = m["n"]
         out.append(EventDayMention(m.start(), m.end(), int(n) if n.isdigit() else NUMBER_WORDS[n]))
     out.sort(key=lambda e: e.start)

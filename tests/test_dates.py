@@ -644,3 +644,16 @@ def test_dates_doc_bytes_keep_attributes(nlp: Language) -> None:
     doc = _run(nlp, "Am 4. Juni 2024 begann es.")
     copy = Doc(nlp.vocab).from_bytes(doc.to_bytes())
     assert [(s.text, s._.ef_date["value"]) for s in copy.spans[ext.DATES]] == [("4. Juni 2024", "2024-06-04")]
+
+
+def test_dates_numbered_and_ordinal_event_days_resolve_against_the_event() -> None:
+    from extractor.dates_rules import find_event_days, resolve_event_days
+
+    text = "Der Kongress fand vom 4. bis 6. Juni 2024 statt. An Tag 2 sprach die Ministerin, am dritten Tag der Minister."
+    mentions = find_event_days(text)
+    resolved = resolve_event_days(mentions, find_dates(text, "2024-06-07"))
+    assert [(text[m.start:m.end], f.value if f else None) for m, f in resolved] == [
+        ("Tag 2", "2024-06-05"),
+        ("dritten Tag", "2024-06-06"),
+    ]
+    assert find_event_days("Am Tag der offenen Tür kamen viele.") == []
