@@ -337,11 +337,11 @@ def _qualifier_start(toks: DocTokens, head: int, blocked: set[int] | frozenset[i
     """Start token of a qualifier ending right before `head` ("mehr als", "rund"), or None."""
     for qualifier in QUALIFIERS:
         start = head - len(qualifier)
-        if start < floor:
+        if start < floor or tuple(toks.lower[start:head]) != qualifier:
             continue
         if any(k in blocked for k in range(start, head)):
             continue
-        if tuple(toks.lower[start:head]) == qualifier and not any(_newline_after_at(toks, k) for k in range(start, head)):
+        if not any(_newline_after_at(toks, k) for k in range(start, head)):
             return start
     return None
 
