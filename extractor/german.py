@@ -45,13 +45,13 @@ GERMAN_FUNCTION_WORDS = frozenset(
 
 
 # The word-shape tests below run on every token by several components: cached per word form.
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=16384)
 def is_capitalised(text: str) -> bool:
     """True for 'Berlin', 'Müller-Lüdenscheidt', not for 'und', '25' or 'BMAS'."""
     return len(text) > 1 and text[0].isupper() and any(c.islower() for c in text)
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=16384)
 def is_acronym(text: str) -> bool:
     """True for 'BMAS', 'IHK', 'HWK', 'DGB', 'BiBB'-like all-caps tokens of 2-7 letters."""
     letters = text.replace("-", "").replace("&", "")

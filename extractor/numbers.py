@@ -54,7 +54,7 @@ INDEFINITE_ARTICLES = frozenset({"ein", "eine", "einer", "eines", "einem", "eine
 
 # The quantity component asks about every token: both readers are cached per word form
 # (a Decimal is immutable, so sharing the result is safe).
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=16384)
 def parse_digits(text: str) -> Decimal | None:
     """Read a number written in digits with German separators.
 
@@ -72,7 +72,7 @@ def parse_digits(text: str) -> Decimal | None:
         return None
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=16384)
 def parse_number_word(word: str) -> Decimal | None:
     """Read one German cardinal number word.
 

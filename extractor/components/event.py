@@ -242,7 +242,7 @@ _YEAR = re.compile(r"^(19|20)\d\d$")
 _LEAD_CHARS = 600
 
 
-@lru_cache(maxsize=65536)  # asked for every token of the lead: cached per word form
+@lru_cache(maxsize=16384)  # asked for every token of the lead: cached per word form
 def _event_type(text: str):  # noqa: ANN201 - EventTypeEntry | None
     if text in _ONLY_IN_COMPOUNDS or _DAY_WORDS.search(text):
         return None

@@ -83,7 +83,7 @@ def _is_plural_form(form: str, head: str) -> bool:
     return form not in {head, head + "s", head + "es"}
 
 
-@lru_cache(maxsize=65536)  # asked for every capitalised token by orgs and persons
+@lru_cache(maxsize=16384)  # asked for every capitalised token by orgs and persons
 def head_entry(text: str):  # noqa: ANN201 - returns (OrgHead, compound prefix) | None
     """The org head noun a token is or ends with: 'Bundesministeriums' -> Ministerium entry.
 

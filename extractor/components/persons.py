@@ -77,7 +77,7 @@ class PersonCluster:
 
 
 # The word tests below run on nearly every token: cached per word form (the lexicons are fixed).
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=16384)
 def is_name_token(text: str) -> bool:
     """'Fuchs', 'Müller-Lüdenscheidt', "O'Neill"; not 'BMAS', 'und', 'Mai'."""
     parts = text.split("-")
@@ -85,7 +85,7 @@ def is_name_token(text: str) -> bool:
     return shaped and bool(_NAME_TOKEN.match(text)) and text not in _MONTHS_AND_DAYS
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=16384)
 def _is_first_name(text: str) -> bool:
     names = first_names()
     if text in names:
@@ -250,7 +250,7 @@ def _skip_particles(doc: Doc, j: int) -> int:
     return k
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=16384)
 def _is_role_or_org(text: str) -> bool:
     """'Bürgermeisterin', 'Ministerium': a title or body, not a surname ('Frau Bürgermeisterin')."""
     return compound_head(text, role_nouns()) is not None or text in org_heads()

@@ -66,7 +66,7 @@ class RoleLexicon:
                 self._forms.setdefault(fem.lower(), (lemma, "f", head, participle))
             self.kinds[lemma] = e.get("kind", "function")
         # Every capitalised token is looked up, each under several stems: cache per stem.
-        self._lookup = lru_cache(maxsize=65536)(self._lookup)  # type: ignore[method-assign]
+        self._lookup = lru_cache(maxsize=16384)(self._lookup)  # type: ignore[method-assign]
 
     def normalise(self, text: str, prev: str | None = None) -> RoleMatch | None:
         """Map 'Referatsleiters' -> Referatsleiter, 'Bürgermeisterinnen' -> Bürgermeisterin.
@@ -127,7 +127,7 @@ def _participle_gender(text: str, prev: str) -> str:
     return "f" if prev in _FEM_OBLIQUE else "m"
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=16384)
 def _stems(text: str) -> tuple[tuple[str, bool], ...]:
     """Candidate nominative stems of an inflected noun, most literal first.
 
