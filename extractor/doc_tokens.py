@@ -55,8 +55,9 @@ _last: tuple[ref[Doc], DocTokens] | None = None
 def doc_tokens(doc: Doc) -> DocTokens:
     """The token lists of `doc`, built on first use."""
     global _last
-    if _last is not None and _last[0]() is doc and len(_last[1].text) == len(doc):
-        return _last[1]
+    last = _last  # read once: another thread may replace it meanwhile
+    if last is not None and last[0]() is doc and len(last[1].text) == len(doc):
+        return last[1]
     cached = _CACHE.get(doc)
     if cached is None or len(cached.text) != len(doc):  # rebuilt after a retokenisation
         cached = _CACHE[doc] = DocTokens(doc)
