@@ -17,12 +17,39 @@ from spacy.tokens import Doc, Span
 from extractor import extensions as ext
 from extractor.components.base import RuleComponent
 from extractor.doc_tokens import DocTokens, doc_tokens
-from extractor.german import ACADEMIC_TITLES, HONORIFICS, PLACE_PREPOSITIONS
+from extractor.german import ACADEMIC_TITLES, HONORIFICS, PLACE_PREPOSITIONS, is_capitalised
 from extractor.lexicon import ambiguous_first_names, common_nouns, first_names, places
 
 _MAX_WORDS = 4
+# English phrase words ("Peer Learning", "Customer Journey"): press German borrows them, place names rarely.
+_ENGLISH_WORDS = frozenset("learning journey the of and for day week lab hub camp talk summit".split())
 # First words of multiword place names the gazetteer may lack: "Bad Doberan", "Sankt Wendel".
 _PLACE_PREFIXES = frozenset("Bad Sankt St. Groß Klein Neu Alt Ober Unter Nieder Hohen Markt Schloss".split())
+
+
+def _wordlike(text: str) -> bool:
+    """Letters, or hyphen-joined letters: "Tel-Aviv", "Berlin-Mitte"; not "Wolfenbüttel," or "-"."""
+    return text.replace("-", "").isalpha() and not text.startswith("-") and not text.endswith("-")
+
+
+def _plausible_hyphenated(text: str) -> bool:
+    """A hyphenated place has a known place in it or no common noun: "Berlin-Mitte", "Tel-Aviv"."""
+    parts = [p for p in text.split("-") if p]
+    if len(parts) < 2:
+        return True
+    return any(p in places() for p in parts) or not any(p in common_nouns() for p in parts)
+
+
+def _plausible_multiword_place(ent: Span) -> bool:
+    """'Bad Kleinen', 'Wildbad Kreuth', 'Canning Town': a place prefix first, or capitalised words
+    ending in a name, not in a common noun ('Gemeinsamer Verantwortung') nor an English phrase
+    ('Peer Learning'). Fixed phrases such as 'Vereinigte Staaten' belong in the gazetteer."""
+    words = [t.text for t in ent]
+    if words[0] in _PLACE_PREFIXES:
+        return True
+    if not all(is_capitalised(w) for w in words) or any(w.lower() in _ENGLISH_WORDS for w in words):
+        return False
+    return words[-1] not in common_nouns()
 
 
 def lookup_place(text: str):  # noqa: ANN201 - PlaceEntry | None
@@ -77,12 +104,14 @@ class LocationRecognizer(RuleComponent):
                 if ent.label_ != "LOC" or any(t in blocked or t in taken for t in range(ent.start, ent.end)):
                     continue
                 entry = lookup_place(ent.text)
-                if entry is None and (len(ent) == 1 and ent.text in common_nouns() or not ent[-1].is_alpha):
+                if entry is None and (len(ent) == 1 and ent.text in common_nouns() or not _wordlike(ent[-1].text)):
                     continue  # a common noun or a span with punctuation is no place the model knows
+                if entry is None and not _plausible_hyphenated(ent[-1].text):
+                    continue  # "Elektro-Lkw" is a compound noun; "Berlin-Mitte", "Tel-Aviv" are places
                 if entry is not None and entry.ambiguous and not _place_context(doc, ent.start):
                     continue  # "Essen und Trinken": the gazetteer's context rule holds for the model too
-                if entry is None and len(ent) > 1 and ent[0].text not in _PLACE_PREFIXES:
-                    continue  # unknown multiword "places" are mostly phrases ("Peer Learning")
+                if entry is None and len(ent) > 1 and not _plausible_multiword_place(ent):
+                    continue  # unknown multiword "places" are often phrases ("Peer Learning")
                 name = entry.name if entry else _strip_genitive(ent.text)
                 found.append((ent.start, ent.end, name, entry.kind if entry else None))
         found = [(s, e, name if "(" in toks.span_text(s, e) else _display_name(name), kind) for s, e, name, kind in found]

@@ -24,6 +24,7 @@ from extractor.german import (
     ARTICLES,
     HONORIFICS,
     PREPOSITIONS,
+    has_determiner,
     is_acronym,
     is_capitalised,
     nominative_adjective,
@@ -61,7 +62,6 @@ _OPEN_KINDS = frozenset({"network", "association", "culture", "other"})
 # Departments rather than organisations when a role names them: "Leiter des Amtes für …".
 _UNIT_HEADS = frozenset("Amt Abteilung Referat Fachbereich Lehrstuhl Dezernat Stabsstelle Fakultät Institut Fachgebiet Geschäftsstelle Büro".split())
 # Prepositions that take a bare company name: "mit Siemens", "bei Lidl", "von Bosch".
-_BARE_NAME_PREPOSITIONS = frozenset("mit von bei für gegen über an auf aus nach durch".split())
 # Type words before a registered name are descriptors: "der Verein Bürgerenergie Allgäu e.V.".
 _DESCRIPTORS = frozenset("Verein Vereins Firma Unternehmen Unternehmens Betrieb Betriebs Familienunternehmen".split())
 _ARTICLES_OR_PREPOSITIONS = ARTICLES | PREPOSITIONS
@@ -319,9 +319,8 @@ class OrgRecognizer(RuleComponent):
             hyphenated = "-" in text[1:] and all(p[:1].isupper() for p in text.split("-") if p)
             if not is_capitalised(text) or text in first_names() or hyphenated:
                 return False
-            # A common noun used without an article after a preposition is a name: "mit Siemens".
-            bare = span.start > 0 and span.doc[span.start - 1].lower_ in _BARE_NAME_PREPOSITIONS
-            return text not in common_nouns() or bare
+            # A common noun without determiner is used as a name: "mit Siemens", "dass man Facebook".
+            return text not in common_nouns() or not has_determiner(doc_tokens(span.doc).text, span.start)
         if span[0].text in first_names() and span[0].text not in common_nouns():
             return False  # "Heinz-Georg Pöppelbaum" is a person; the rules decide
         return span[-1].is_alpha or span[-1].text in {"e.V.", "GmbH", "AG"} or span[-1].text.endswith(".")

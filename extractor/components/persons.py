@@ -28,6 +28,7 @@ from extractor.german import (
     NAME_PARTICLES,
     PLACE_PREPOSITIONS,
     PREPOSITIONS,
+    has_determiner,
     is_capitalised,
 )
 from extractor.components.orgs import head_entry
@@ -222,15 +223,21 @@ def _foreign_phrase_before(doc: Doc, s: int) -> bool:
     return not known
 
 
+_INITIAL = re.compile(r"^[A-ZÄÖÜ]\.$")
+
+
 def _plausible_ner_name(span: Span) -> bool:
-    """A statistical PER guess must look like a name: every word name-shaped or a particle, and a
-    lone word not a common noun ('Gummistiefel', 'Datenmanagementpläne') nor a title ('Dr.-Ing.')."""
+    """A statistical PER guess must look like a name: every word name-shaped, a particle or an
+    initial ("W. Müller"), the last a name; a lone word not a common noun with a determiner ("der
+    Zöllner"; "Zöllner will …" is a name), nor a compound of common nouns, nor a title ('Dr.-Ing.')."""
     words = [t.text for t in span]
-    if not all(is_name_token(w) or w in NAME_PARTICLES for w in words):
+    if not all(is_name_token(w) or w in NAME_PARTICLES or (len(words) > 1 and _INITIAL.match(w)) for w in words):
+        return False
+    if not is_name_token(words[-1]):
         return False
     if len(words) == 1:
         word = words[0]
-        if word in common_nouns() and word not in first_names():
+        if word in common_nouns() and word not in first_names() and has_determiner(doc_tokens(span.doc).text, span.start):
             return False
         # A compound of common nouns ("Datenmanagementpläne") is no surname; short tails such as
         # "-mann", "-kopf" are (Hoffmann, Schwarzkopf).
@@ -292,6 +299,8 @@ def _cluster(doc: Doc, candidates: dict[tuple[int, int], list[str]]) -> list[Per
     clusters: list[PersonCluster] = []
     for (s, e), titles in sorted(candidates.items(), key=lambda kv: -(kv[0][1] - kv[0][0])):
         name = doc[s:e].text
+        if e - s == 1 and sum(c.surname == name and c.name != name for c in clusters) > 1:
+            continue  # "Fuchs" after "Stefanie Fuchs und Markus Fuchs": ambiguous, joins nobody
         target = None
         for c in clusters:
             if c.name == name or (e - s == 1 and c.surname == name) or (
