@@ -208,6 +208,9 @@ def test_persons_titles_from_all_mentions(extractor_default: Extractor, text: st
         "Die Teilnehmenden diskutierten in kleinen Gruppen über gute Arbeit.",
         "Das Netzwerk Fachkräfte Nordhessen traf sich im Juni.",
         "Am Dienstag startet die Aktionswoche Schule und Beruf.",
+        # first names that are also nouns, used as nouns: "Art", "Ernst" with an article
+        "Die Art der Kahlhechtartigen lebt in warmen Flüssen.",
+        "Der Ernst der Lage wurde allen Teilnehmenden bewusst.",
     ],
 )
 def test_persons_none_without_people(extractor_default: Extractor, text: str) -> None:

@@ -32,7 +32,16 @@ from extractor.german import (
     is_capitalised,
 )
 from extractor.components.orgs import head_entry
-from extractor.lexicon import common_nouns, compound_head, event_types, first_names, org_heads, places, role_nouns
+from extractor.lexicon import (
+    ambiguous_first_names,
+    common_nouns,
+    compound_head,
+    event_types,
+    first_names,
+    org_heads,
+    places,
+    role_nouns,
+)
 
 # "Fuchs", "Müller-Lüdenscheidt", "Aydın", "O'Neill": an upper-case letter, then lower-case letters.
 _NAME_TOKEN = re.compile(r"^[^\W\d_][^\W\d_'’]*(?:['’][^\W\d_]+)?(?:-[^\W\d_][^\W\d_'’]*)*$")
@@ -93,6 +102,11 @@ def _is_first_name(text: str) -> bool:
         return True
     parts = text.split("-")
     return len(parts) > 1 and all(p in names for p in parts)  # "Hans-Peter"
+
+
+def _is_noun_too(text: str) -> bool:
+    """A first name that is also a common noun ('Ernst', 'Art', 'Rose')."""
+    return text in ambiguous_first_names() or text in common_nouns()
 
 
 def _is_plain_word(text: str) -> bool:
@@ -194,6 +208,8 @@ class PersonRecognizer(RuleComponent):
         if n_first and surname:
             if anchor is None and i > 0 and doc_tokens(doc).lower[i - 1] in _NO_BARE_NAME_AFTER:
                 return None  # "aus Peer Learning", "zum Max Planck Institut": not a person here
+            if anchor is None and _is_noun_too(words[i]) and has_determiner(words, i):
+                return None  # "die Art der Fische", "der Ernst der Lage": the noun, not the first name
             return i, k + 1  # after a first name any capitalised word is the surname: "Stefanie Fuchs"
         if n_first >= 2:
             return i, j  # "Thomas Werner": the surname is also a first name
