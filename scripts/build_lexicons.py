@@ -132,7 +132,7 @@ NOT_NAMES = {
     "Dr", "Prof", "Frau", "Herr", "Herrn", "Graf", "Gräfin", "Baron", "Baronin", "Lord", "Lady", "Sir",
     "General", "Prinz", "Prinzessin", "Fürst", "Fürstin", "Kaiser", "Kaiserin", "König", "Königin",
     "Papst", "Pater", "Bruder", "Schwester", "Brüder", "Familie", "Reichsminister", "Minister", "Senator",
-    "Von", "Van", "Der", "Die", "Das", "Den", "Dem", "Des", "Le", "La", "De", "Am", "Im", "Zu", "St",
+    "The", "Von", "Van", "Der", "Die", "Das", "Den", "Dem", "Des", "Le", "La", "De", "Am", "Im", "Zu", "St",
     "Sankt", "Don", "Mme", "Madame", "Monsieur", "Mr", "Mrs", "Ms", "Miss", "Mister", "Erzherzog",
     "Herzog", "Herzogin", "Kardinal", "Bischof", "Pfarrer", "Oberst", "Major", "Leutnant", "Hauptmann",
 }

@@ -211,6 +211,10 @@ def test_persons_titles_from_all_mentions(extractor_default: Extractor, text: st
         # first names that are also nouns, used as nouns: "Art", "Ernst" with an article
         "Die Art der Kahlhechtartigen lebt in warmen Flüssen.",
         "Der Ernst der Lage wurde allen Teilnehmenden bewusst.",
+        # a particle before a noun, a street, an English title
+        "Im Jahr 1980 kam Leo zur Welt.",
+        "Die Tafel hängt in der Ben Jehudastraße.",
+        "Der Artikel erschien in The Lancet.",
     ],
 )
 def test_persons_none_without_people(extractor_default: Extractor, text: str) -> None:

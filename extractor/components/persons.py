@@ -63,6 +63,7 @@ _OFFICE_BODIES: dict[str, tuple[str, ...]] = {
 _PUBLISHER_CUE = re.compile(r"(?:\bwir als|\b[Uu]nser(?:es|er|em|en)?(?:\s+\w+)?)\s*(?:der|des|die|das)?\s*$")
 # Prepositions fused with an article ("zum", "im") take a noun phrase, and "aus" takes a place or
 # concept; written German does not put a bare person name after them.
+_STREET_ENDINGS = ("straße", "strasse", "platz", "allee", "gasse")
 _NO_BARE_NAME_AFTER = frozenset("aus im ins zum zur beim am vom".split())
 # Role kinds whose holder works for the organisation the passage is about.
 _NEARBY_KINDS = frozenset({"function", "profession"})
@@ -205,6 +206,8 @@ class PersonRecognizer(RuleComponent):
         n_first = j - i
         k = _skip_particles(doc, j)  # "Ursula von der Leyen", "Ludwig van Beethoven"
         surname = k < len(words) and k not in blocked and is_name_token(words[k]) and not _is_role_or_org(words[k])
+        if surname and (k > j and words[k] in common_nouns() or words[k].endswith(_STREET_ENDINGS)):
+            surname = False  # "kam Leo zur Welt": after a particle a noun is no surname; "Ben-Gurion-Straße"
         if n_first and surname:
             if anchor is None and i > 0 and doc_tokens(doc).lower[i - 1] in _NO_BARE_NAME_AFTER:
                 return None  # "aus Peer Learning", "zum Max Planck Institut": not a person here
