@@ -105,6 +105,10 @@ def prepare(args: argparse.Namespace) -> dict:
         ("europeana_newspapers_de", "train",
          nt.read_sentences(data / "europeana_newspapers_de" / "train.conll.gz"), args.historic_repeat),
         ("neiss_sturm", "train", nt.read_sentences(data / "neiss_sturm" / "train.conll.gz"), args.historic_repeat),
+        *[(name, "dev", nt.read_sentences(data / name / "dev.conll.gz"), repeat)
+          for name, repeat in (("smartdata", args.smartdata_repeat), ("mobie", 1),
+                               ("europeana_newspapers_de", args.historic_repeat), ("neiss_sturm", args.historic_repeat))
+          if args.with_dev_splits],
         ("legal_ler", "dev (all sentences with entities + as many without)",
          nt.subsample_mostly_o(nt.read_sentences(data / "legal_ler" / "dev.conll.gz"), 1.0, args.seed), 1),
     ]
@@ -141,9 +145,47 @@ def prepare(args: argparse.Namespace) -> dict:
     return summary
 
 
-def train(args: argparse.Namespace) -> Path:
-    """Run spaCy training; RETURNS the model-best directory."""
-    from spacy.cli.train import train as spacy_train
+def _size_overrides(args: argparse.Namespace) -> dict:
+    return {
+        "components.ner.model.tok2vec.embed.width": args.width,
+        "components.ner.model.tok2vec.encode.depth": args.depth,
+        "components.ner.model.tok2vec.embed.rows": [args.embed_size] + [args.embed_size // 2] * 3,
+        "components.ner.model.hidden_width": args.hidden_width,
+    }
+
+
+def pretrain(args: argparse.Namespace) -> Path:
+    """`spacy pretrain` a copy of the NER's tok2vec on the training text; RETURNS the weights file.
+
+    The NER owns its tok2vec, and its `tok2vec` reference ends in the parser's projection layer, which
+    spaCy's pretraining objective cannot sit on. So the same architecture is pretrained as a stand-alone
+    `tok2vec` component (characters objective, config section [pretraining]) and its weights are copied
+    into the NER's inner tok2vec before training (see `train`).
+    """
+    from spacy.tokens import DocBin
+    from spacy.training.pretrain import pretrain as spacy_pretrain
+
+    raw = args.out / "data" / "raw.jsonl"
+    docs = DocBin().from_disk(args.out / "data" / "train.spacy").get_docs(spacy.blank("de").vocab)
+    texts = sorted({doc.text for doc in docs})  # the training sets' text, each sentence once
+    raw.write_text("".join(json.dumps({"text": t}, ensure_ascii=False) + "\n" for t in texts), encoding="utf8")
+    config = spacy.util.load_config(CONFIG, overrides={"paths.raw_text": str(raw), "system.seed": args.seed,
+                                                       "pretraining.max_epochs": args.pretrain_epochs,
+                                                       **_size_overrides(args)}, interpolate=True)
+    config["nlp"]["pipeline"] = ["eventfacts_lexicon_flags", "tok2vec"]
+    config["components"]["tok2vec"] = {"factory": "tok2vec", "model": config["components"]["ner"]["model"]["tok2vec"]}
+    del config["components"]["ner"]
+    config["pretraining"].update({"component": "tok2vec", "layer": ""})
+    out = args.out / "pretrain"
+    out.mkdir(parents=True, exist_ok=True)
+    spacy_pretrain(config, out, use_gpu=-1, silent=False)
+    return out / f"model{args.pretrain_epochs - 1}.bin"
+
+
+def train(args: argparse.Namespace, init_tok2vec: Path | None = None) -> Path:
+    """Run spaCy training (as `spacy train` does); RETURNS the model-best directory."""
+    from spacy.training.initialize import init_nlp
+    from spacy.training.loop import train as train_loop
 
     max_steps = args.max_steps or min(MAX_STEPS, int(args.max_minutes * STEPS_PER_MINUTE * 0.8))
     overrides = {
@@ -151,12 +193,16 @@ def train(args: argparse.Namespace) -> Path:
         "paths.dev": str(args.out / "data" / "dev.spacy"),
         "system.seed": args.seed,
         "training.max_steps": max_steps,
-        "components.ner.model.tok2vec.embed.width": args.width,
-        "components.ner.model.tok2vec.encode.depth": args.depth,
-        "components.ner.model.tok2vec.embed.rows": [args.embed_size] + [args.embed_size // 2] * 3,
+        **_size_overrides(args),
     }
-    spacy_train(CONFIG, args.out / "model", use_gpu=-1, overrides=overrides)
-    return args.out / "model" / "model-best"
+    config = spacy.util.load_config(CONFIG, overrides=overrides, interpolate=False)
+    nlp = init_nlp(config, use_gpu=-1)
+    if init_tok2vec is not None:  # the pretrained inner tok2vec, before the parser's projection
+        nlp.get_pipe("ner").model.get_ref("tok2vec").layers[0].from_bytes(init_tok2vec.read_bytes())
+    output = args.out / "model"
+    output.mkdir(parents=True, exist_ok=True)
+    train_loop(nlp, output, use_gpu=-1, stdout=sys.stdout, stderr=sys.stderr)
+    return output / "model-best"
 
 
 def ner_scores(nlp: spacy.language.Language, conll: Path) -> dict:
@@ -255,12 +301,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--width", type=int, default=96)
     parser.add_argument("--depth", type=int, default=4)
     parser.add_argument("--embed-size", type=int, default=4000)
+    parser.add_argument("--hidden-width", type=int, default=64, help="the NER's state layer (speed vs accuracy)")
     parser.add_argument("--germeval-repeat", type=int, default=3, help="upsampling of the GermEval train part")
     parser.add_argument("--smartdata-repeat", type=int, default=1)
     parser.add_argument("--historic-repeat", type=int, default=1, help="Europeana + NEISS letters (0 drops them)")
     parser.add_argument("--corpus-repeat", type=int, default=4, help="corpus/annotated/train.jsonl (0 drops it)")
+    parser.add_argument("--with-dev-splits", action="store_true",
+                        help="also train on the dev splits of SmartData, MobIE, Europeana and NEISS (their test "
+                             "splits stay for reporting)")
     parser.add_argument("--mask-unlabelled", action="store_true",
                         help="outside GermEval, leave name-like O tokens unannotated (sets lack MISC or ORG)")
+    parser.add_argument("--pretrain-epochs", type=int, default=0,
+                        help="spacy pretrain the tok2vec on the training text for N epochs first (0: no)")
     parser.add_argument("--no-ship", action="store_true", help="train only, do not write extractor/default_model/")
     parser.add_argument("--ship-from", type=Path, default=None, help="ship this trained model dir, no training")
     args = parser.parse_args(argv)
@@ -273,7 +325,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     summary = prepare(args)
     print(f"prepared {summary['train_docs']} docs / {summary['train_words']} words in {time.perf_counter() - began:.0f} s")
-    best = train(args)
+    init_tok2vec = pretrain(args) if args.pretrain_epochs > 0 else None
+    best = train(args, init_tok2vec)
     print(f"trained in {(time.perf_counter() - began) / 60:.1f} min")
     if not args.no_ship:
         ship(best, args.out, summary)
