@@ -124,7 +124,8 @@ HAND_NAMES = {
         Mona Nadia Nadja Naima Nawal Nisrin Noor Nour Rana Randa Rania Rasha Reem Rima Rim Rola Rowan Ruba
         Safa Salma Samar Samira Sana Sara Shirin Soraya Suad Widad Yasmin Yasmina Zahra Zainab Zeinab Zeynab
         Dilara Rojda Berfin Nazdar Avin Narin Roya Parisa Shabnam Mahsa Nasrin Negin Setareh Yalda Azadeh
-        Farida Fereshteh Marjan Golnar Laleh Priya Anjali Deepika Sunita Kavita Pooja Mei Ling Yuki Akiko""",
+        Farida Fereshteh Marjan Golnar Laleh Priya Anjali Deepika Sunita Kavita Pooja Mei Ling Yuki Akiko
+        Ayşe Ayse""",
 }
 
 # Titles, honorifics and words that head PER spans in the NER corpora but are no given names.
