@@ -16,7 +16,7 @@ from spacy.tokens import Doc
 from spacy.util import registry
 from thinc.api import HashEmbed, Maxout, Model, chain, concatenate, list2ragged, ragged2list, with_array
 
-from extractor.components.lexicon_flags import FLAG_ATTRS, FLAGS
+from extractor.components.lexicon_flags import FLAG_ATTRS, FLAGS, register_flags
 
 _WEIGHTS = (1 << numpy.arange(len(FLAGS), dtype="uint64")).reshape((len(FLAGS), 1))
 
@@ -30,6 +30,10 @@ def _features_forward(model: Model, docs: list[Doc], is_train: bool) -> tuple[li
     columns = model.attrs["columns"]
     n_plain = len(columns) - len(FLAGS)
     features = []
+    if docs:
+        # Normally done by eventfacts_lexicon_flags; this covers a NER sourced into another pipeline
+        # without it (without flags every lexicon column would silently read 0).
+        register_flags(docs[0].vocab)
     for doc in docs:
         values = doc.to_array(columns).astype("uint64").reshape((len(doc), len(columns)))
         mask = values[:, n_plain:] @ _WEIGHTS  # the flags of one token as one integer

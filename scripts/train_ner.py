@@ -252,8 +252,11 @@ def ship(model_dir: Path, out: Path, summary: dict) -> None:
     trained = spacy.load(model_dir)
     nlp = spacy.blank("de")
     adjust_tokenizer(nlp)
-    for name in trained.pipe_names:  # eventfacts_lexicon_flags (when trained with it), then ner
-        nlp.add_pipe(name, source=trained)
+    for name in trained.pipe_names:
+        if name == "ner":
+            nlp.add_pipe("ner", source=trained)
+        else:  # eventfacts_lexicon_flags: built fresh, so it registers the flags on this pipeline's vocab
+            nlp.add_pipe(trained.get_pipe_meta(name).factory, name=name)
     report = ner_scores(nlp, out / "germeval_report.conll.gz")
     nlp.meta.update({
         "name": "eventfacts_default_ner", "version": "0.1.0",

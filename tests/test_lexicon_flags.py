@@ -117,3 +117,13 @@ def test_saved_pipeline_with_lexicon_embedding_loads_with_plain_spacy(tmp_path):
             "print(json.dumps([[e.text, e.label_] for e in nlp(%r).ents]))") % (str(tmp_path / "model"), text)
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert json.loads(out.stdout.strip().splitlines()[-1]) == expected
+
+
+def test_embedding_registers_flags_when_the_component_is_missing():
+    # A NER sourced into a pipeline without eventfacts_lexicon_flags must still see the flags.
+    vocab_nlp = spacy.blank("de")
+    doc = vocab_nlp("Anna kam nach Fulda.")
+    assert not doc[0].check_flag(lf.FIRST_NAME)
+    features, _ = lexicon_features(["NORM"])([doc], False)
+    assert doc[0].check_flag(lf.FIRST_NAME) and doc[3].check_flag(lf.PLACE)
+    assert numpy.asarray(features[0])[0, -1] & (1 << lf.FLAGS.index(lf.FIRST_NAME))
