@@ -1,6 +1,6 @@
 """Score the pipeline's PER/ORG/LOC (and MISC) entities on a two-column CoNLL file (token TAB IOB2 tag).
 
-Usage: python scripts/evaluate_ner.py PATH.conll[.gz] [--model M] [--json] [--limit N] [--batch-size B]
+Usage: python scripts/evaluate_ner.py PATH.conll[.gz] [--model M] [--json] [--limit N] [--batch-size B] [--ner-only]
 
 Each sentence becomes `Doc(nlp.vocab, words=tokens)` (one space between tokens), so the pipeline's
 tokenizer is bypassed and predictions align with the gold tokens. Predicted entities are the
@@ -31,6 +31,7 @@ from extractor.evaluate import read_conll, score_iob2, spans_to_iob2  # noqa: E4
 from extractor.pipeline import load_pipeline  # noqa: E402
 
 GROUPS = {extensions.PERSONS: "PER", extensions.ORGS: "ORG", extensions.LOCATIONS: "LOC"}
+LABELS = frozenset({"PER", "ORG", "LOC", "MISC"})
 
 
 def predicted_tags(doc: Doc) -> list[str]:
@@ -45,13 +46,23 @@ def predicted_tags(doc: Doc) -> list[str]:
     return spans_to_iob2(len(doc), [(span.start, span.end, label_of[(span.start, span.end)]) for span in kept])
 
 
-def run(nlp: Language, sentences: Iterable[list[str]], batch_size: int) -> Iterator[list[str]]:
-    """Predicted tags per sentence, processing the pipeline component by component in batches."""
+def ner_tags(doc: Doc) -> list[str]:
+    """IOB2 tags of the statistical NER's own entities (`doc.ents`), without the rule components."""
+    return spans_to_iob2(len(doc), [(e.start, e.end, e.label_) for e in doc.ents if e.label_ in LABELS])
+
+
+def run(nlp: Language, sentences: Iterable[list[str]], batch_size: int, *, ner_only: bool = False) -> Iterator[list[str]]:
+    """Predicted tags per sentence, processing the pipeline component by component in batches.
+
+    ner_only (bool): stop after the `ner` component and score its entities alone.
+    """
     for batch in minibatch(sentences, size=batch_size):
         docs = [Doc(nlp.vocab, words=words, spaces=[True] * (len(words) - 1) + [False]) for words in batch]
-        for _, proc in nlp.pipeline:
+        for name, proc in nlp.pipeline:
             docs = list(proc.pipe(docs)) if hasattr(proc, "pipe") else [proc(doc) for doc in docs]
-        yield from (predicted_tags(doc) for doc in docs)
+            if ner_only and name == "ner":
+                break
+        yield from ((ner_tags if ner_only else predicted_tags)(doc) for doc in docs)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -61,13 +72,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print the figures as one JSON object")
     parser.add_argument("--limit", type=int, default=None, help="score only the first N sentences")
     parser.add_argument("--batch-size", type=int, default=256)
+    parser.add_argument("--ner-only", action="store_true",
+                        help="score the statistical NER's own entities (doc.ents), without the rule components")
     args = parser.parse_args(argv)
 
     began = time.perf_counter()
     nlp, _ = load_pipeline(args.model)
     data = list(islice(read_conll(args.path), args.limit))
     gold = [tags for _, tags in data]
-    pred = list(run(nlp, (tokens for tokens, _ in data), args.batch_size))
+    if args.ner_only and "ner" not in nlp.pipe_names:
+        parser.error(f"--ner-only: the pipeline {args.model!r} has no 'ner' component")
+    pred = list(run(nlp, (tokens for tokens, _ in data), args.batch_size, ner_only=args.ner_only))
     result = score_iob2(gold, pred)
     if args.json:
         print(json.dumps(result, indent=2))

@@ -186,3 +186,26 @@ def test_cli_eval_ner_script_json(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert figures["per_label"]["LOC"] == {"f1": 1.0, "precision": 1.0, "recall": 1.0, "support": 1}
     assert figures["per_label"]["MISC"]["support"] == 1
     assert figures["recall"] == pytest.approx(0.5)
+
+
+def test_cli_eval_ner_script_ner_only(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # --ner-only scores doc.ents of the statistical NER; the rules pipeline has none and is refused.
+    spec = importlib.util.spec_from_file_location("evaluate_ner", ROOT / "scripts" / "evaluate_ner.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    path = tmp_path / "mini.conll"
+    path.write_text("Die\tO\nDelegation\tO\nreiste\tO\nnach\tO\nBerlin\tB-LOC\n.\tO\n", encoding="utf-8")
+    nlp, _ = module.load_pipeline("default")
+    doc = nlp.make_doc("Die Delegation reiste nach Berlin .")
+    for name, proc in nlp.pipeline:
+        doc = proc(doc)
+        if name == "ner":
+            break
+    assert module.ner_tags(doc) == ["O", "O", "O", "O", "B-LOC", "O"]
+    assert list(module.run(nlp, [[t.text for t in doc]], 8, ner_only=True)) == [module.ner_tags(doc)]
+    assert module.main([str(path), "--model", "default", "--json", "--ner-only"]) == 0
+    figures = json.loads(capsys.readouterr().out)
+    assert figures["per_label"]["LOC"] == {"f1": 1.0, "precision": 1.0, "recall": 1.0, "support": 1}
+    with pytest.raises(SystemExit):
+        module.main([str(path), "--model", "rules", "--ner-only"])
