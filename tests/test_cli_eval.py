@@ -173,11 +173,18 @@ def test_cli_eval_script_wrapper(gold_file: Path, pred_file: Path) -> None:
     assert json.loads(done.stdout)["fields"]["organisations"]["f1"] == 1.0
 
 
-def test_cli_eval_ner_script_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.fixture(scope="module")
+def evaluate_ner():
+    """scripts/evaluate_ner.py loaded as a module (scripts/ is not a package)."""
     spec = importlib.util.spec_from_file_location("evaluate_ner", ROOT / "scripts" / "evaluate_ner.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
+    return module
+
+
+def test_cli_eval_ner_script_json(evaluate_ner, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    module = evaluate_ner
     path = tmp_path / "mini.conll"
     path.write_text("Die\tO\nKonferenz\tO\nfand\tO\nin\tO\nBerlin\tB-LOC\nstatt\tO\n.\tO\n\n"
                     "Sie\tO\nlas\tO\nFaust\tB-MISC\n.\tO\n", encoding="utf-8")
@@ -188,12 +195,9 @@ def test_cli_eval_ner_script_json(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert figures["recall"] == pytest.approx(0.5)
 
 
-def test_cli_eval_ner_script_ner_only(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_eval_ner_script_ner_only(evaluate_ner, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     # --ner-only scores doc.ents of the statistical NER; the rules pipeline has none and is refused.
-    spec = importlib.util.spec_from_file_location("evaluate_ner", ROOT / "scripts" / "evaluate_ner.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = evaluate_ner
     path = tmp_path / "mini.conll"
     path.write_text("Die\tO\nDelegation\tO\nreiste\tO\nnach\tO\nBerlin\tB-LOC\n.\tO\n", encoding="utf-8")
     nlp, _ = module.load_pipeline("default")
