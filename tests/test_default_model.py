@@ -124,3 +124,18 @@ def test_default_model_germeval_split_is_fixed_and_disjoint():
     assert germeval_split(sentences) == (report, tune, train)
     # the seeded permutation is part of the published split (extractor/default_model/README.md)
     assert (report[:8], tune[:5], train[:5]) == ([0, 1, 2, 3, 4, 7, 8, 9], [11, 25, 29, 31, 40], [5, 6, 10, 12, 13])
+
+
+@needs_model
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the model calls "Peer Learning" a person; after "aus" the rules do not take it
+        "Die Mischung aus Peer Learning und Fachvorträgen kam bei den Gästen gut an.",
+        "Diese Kombination aus Peer Learning und politischem Dialog hat sich bewährt.",
+    ],
+)
+def test_default_model_person_guesses_after_aus_are_dropped(nlp_model, text):
+    doc = nlp_model[0](text)
+    assert ("Peer Learning", "PER") in [(e.text, e.label_) for e in doc.ents]
+    assert list(doc.spans[extensions.PERSONS]) == []

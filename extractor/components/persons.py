@@ -156,6 +156,8 @@ class PersonRecognizer(RuleComponent):
                     e -= 1  # "Wolfenbüttel," - the model sometimes takes the comma along
                 if e - s == 1 and s > 0 and _foreign_phrase_before(doc, s):
                     continue  # "Customer Journey": the model took the end of a phrase for a surname
+                if s > 0 and doc_tokens(doc).lower[s - 1] in _NO_BARE_NAME_AFTER:
+                    continue  # "Kombination aus Peer Learning": "aus", "im", "zum" rarely govern a person
                 if s < e and _plausible_ner_name(doc[s:e]) and not any(t in blocked or t in role_tokens for t in range(s, e)):
                     if not any(s < ce and cs < e for cs, ce in candidates):
                         candidates[(s, e)] = []
