@@ -2,13 +2,13 @@
 
 German capitalises every noun, so a capital letter alone says little; "capitalised but not a known
 common noun" is the strongest single cue for a name, beside "known first name" and "known place".
-The NER's embedding reads these flags as extra token attributes (`FLAG40`… in
-`extractor/ner/config.cfg`). They are properties of the word type, so they are set once per lexeme
+The NER's embedding (`eventfacts.LexiconHashEmbed.v1`, extractor/ner_embed.py) reads these flags as
+one extra token attribute. They are properties of the word type, so they are set once per lexeme
 through `Vocab.add_flag` (the getter runs for every new word the vocabulary meets), not per token.
 
 The component itself does nothing per document: constructing it registers the flags on the
-pipeline's vocabulary, so it must stand in every pipeline whose NER was trained with them (the
-shipped default does; `scripts/train_ner.py` trains with it).
+pipeline's vocabulary when the pipeline loads. The embedding also registers them on first use, so a
+NER sourced into a pipeline without this component still sees them.
 """
 
 from __future__ import annotations
