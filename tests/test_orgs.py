@@ -210,6 +210,10 @@ def test_orgs_normalise_head(word: str, nominative: str) -> None:
             ("IHK Darmstadt", None, ("IHK Darmstadt",)),
             bug=None,
         ),
+        # company-type heads with the owner's name: the surname is the company, not a person
+        case("Den Förderpreis erhielt die Spedition Nowak aus Görlitz.", ("Spedition Nowak", None, ("Spedition Nowak",))),
+        case("Die Kartonagenfabrik Rauscher feierte ihr Jubiläum.",
+             ("Kartonagenfabrik Rauscher", None, ("Kartonagenfabrik Rauscher",))),
     ],
 )
 def test_orgs_named(extractor_default: Extractor, text: str, expected: list) -> None:
