@@ -139,3 +139,11 @@ def test_default_model_person_guesses_after_aus_are_dropped(nlp_model, text):
     doc = nlp_model[0](text)
     assert ("Peer Learning", "PER") in [(e.text, e.label_) for e in doc.ents]
     assert list(doc.spans[extensions.PERSONS]) == []
+
+
+@needs_model
+def test_default_model_sentence_initial_adverb_is_no_person(nlp_model):
+    # the model calls the capitalised adverb a person; the surname after the verb stays
+    doc = nlp_model[0]("Später sagte Kowalski, die Zahlen seien gut.")
+    assert ("Später", "PER") in [(e.text, e.label_) for e in doc.ents]
+    assert [sp.text for sp in doc.spans[extensions.PERSONS]] == ["Kowalski"]

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from spacy.lang.de.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -158,6 +159,8 @@ class PersonRecognizer(RuleComponent):
                     continue  # "Customer Journey": the model took the end of a phrase for a surname
                 if s > 0 and doc_tokens(doc).lower[s - 1] in _NO_BARE_NAME_AFTER:
                     continue  # "Kombination aus Peer Learning": "aus", "im", "zum" rarely govern a person
+                if e - s == 1 and doc[s].is_sent_start and doc[s].lower_ in STOP_WORDS:
+                    continue  # "Später sagte …": an adverb capitalised at the start of a sentence
                 if s < e and _plausible_ner_name(doc[s:e]) and not any(t in blocked or t in role_tokens for t in range(s, e)):
                     if not any(s < ce and cs < e for cs, ce in candidates):
                         candidates[(s, e)] = []
