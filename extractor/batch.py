@@ -365,7 +365,10 @@ def process_batch(items: list[Item], model: str, timeout: float | None) -> list[
         "line", "words"} or {"kind": "error", "doc_id", "source", "stage", "message"}.
     """
     extractor = worker_extractor(model)
-    return [_process_one(extractor, item, timeout) for item in items]
+    # The strings and lexemes of a batch's new words are freed when it ends (spaCy memory zone), so a
+    # worker's vocabulary does not grow with the archive; only JSON lines leave the zone.
+    with extractor.nlp.memory_zone():
+        return [_process_one(extractor, item, timeout) for item in items]
 
 
 def _process_one(extractor: Any, item: Item, timeout: float | None) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import spacy
 import typer
 from typer.testing import CliRunner
 from warcio.statusandheaders import StatusAndHeaders
@@ -266,6 +267,8 @@ def test_batch_duplicate_ids_keep_the_first_and_are_reported(tmp_path: Path) -> 
 class _FakeExtractor:
     """Behaves like Extractor.pipe; a text's keyword decides what goes wrong."""
 
+    nlp = spacy.blank("de")  # the worker opens a memory zone on it around each batch
+
     def pipe(self, records: Any, batch_size: int = 1, on_error: str = "record") -> Any:
         for record in records:
             if "langsam" in record.text:
@@ -423,3 +426,24 @@ def test_batch_cli_refuses_existing_output(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "already holds records; use --resume to continue that run or --overwrite to start afresh" in result.stderr
     assert out.read_text(encoding="utf8") == '{"doc_id":"alt"}\n'
+
+
+def test_batch_worker_vocabulary_does_not_grow_with_the_archive() -> None:
+    # Each batch runs in a spaCy memory zone: the new words of one batch leave no strings behind,
+    # and the records are complete (they are JSON lines made inside the zone).
+    from models.inputs import InputRecord
+
+    def batch(n: int) -> list[InputRecord]:
+        tag = "abcdefgh"
+        return [InputRecord(id=f"z{n}-{i}", text=f"Frau Zorbakowski{tag[n]}{tag[i]} eröffnete in Fulda den Fachtag "
+                                                 f"Quellwerk{tag[n]}{tag[i]} mit 40 Gästen.") for i in range(4)]
+
+    extractor = batch_module.worker_extractor("rules")
+    batch_module.process_batch(batch(0), "rules", None)  # loads lexicons and first-use tables
+    strings = len(extractor.nlp.vocab.strings)
+    out = batch_module.process_batch(batch(1), "rules", None) + batch_module.process_batch(batch(2), "rules", None)
+    assert len(extractor.nlp.vocab.strings) == strings
+    records = [json.loads(o["line"]) for o in out]
+    assert [r["doc_id"] for r in records] == [f"z{n}-{i}" for n in (1, 2) for i in range(4)]
+    assert records[0]["persons"][0]["name"] == "Zorbakowskiba"
+    assert records[5]["locations"][0]["name"] == "Fulda"
