@@ -19,6 +19,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from extractor.components.base import RuleComponent
+from extractor.german import is_capitalised
 from extractor.lexicon import common_nouns, compound_head, first_names, org_heads, org_suffixes, places, role_nouns
 
 # Fixed bit positions: a trained model refers to them by name ("FLAG40"), so they must never move.
@@ -39,10 +40,6 @@ _MIN_MODIFIER = 3
 _MIN_HEAD = 4
 
 
-def _capitalised(word: str) -> bool:
-    return len(word) > 1 and word[0].isupper() and any(ch.islower() for ch in word)
-
-
 def _ends_in_noun(word: str, nouns: frozenset[str]) -> bool:
     for start in range(_MIN_MODIFIER, len(word) - _MIN_HEAD + 1):
         tail = word[start:]
@@ -55,7 +52,7 @@ def _ends_in_noun(word: str, nouns: frozenset[str]) -> bool:
 def name_candidate_getter() -> Callable[[str], bool]:
     """getter(word): capitalised and not a known common noun form, or an acronym ("BOSNET")."""
     nouns = common_nouns()
-    return lambda w: (_capitalised(w) and w not in nouns) or (len(w) > 1 and w.isalpha() and w.isupper())
+    return lambda w: (is_capitalised(w) and w not in nouns) or (len(w) > 1 and w.isalpha() and w.isupper())
 
 
 def flag_getters() -> dict[int, Callable[[str], bool]]:
@@ -70,10 +67,10 @@ def flag_getters() -> dict[int, Callable[[str], bool]]:
         NAME_CANDIDATE: name_candidate_getter(),
         FIRST_NAME: lambda w: w in names,
         PLACE: lambda w: w in place_forms,
-        COMMON_NOUN: lambda w: _capitalised(w) and w in nouns,
-        ORG_WORD: lambda w: w in suffixes or w.rstrip(".") in suffixes or (_capitalised(w) and compound_head(w, heads) is not None),
-        ROLE_WORD: lambda w: _capitalised(w) and compound_head(w, roles) is not None,
-        NOUN_COMPOUND: lambda w: _capitalised(w) and w not in nouns and _ends_in_noun(w, nouns),
+        COMMON_NOUN: lambda w: is_capitalised(w) and w in nouns,
+        ORG_WORD: lambda w: w in suffixes or w.rstrip(".") in suffixes or (is_capitalised(w) and compound_head(w, heads) is not None),
+        ROLE_WORD: lambda w: is_capitalised(w) and compound_head(w, roles) is not None,
+        NOUN_COMPOUND: lambda w: is_capitalised(w) and w not in nouns and _ends_in_noun(w, nouns),
     }
 
 

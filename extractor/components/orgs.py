@@ -61,7 +61,6 @@ _ROMAN = re.compile(r"^[IVXLC]+$")
 _OPEN_KINDS = frozenset({"network", "association", "culture", "other"})
 # Departments rather than organisations when a role names them: "Leiter des Amtes für …".
 _UNIT_HEADS = frozenset("Amt Abteilung Referat Fachbereich Lehrstuhl Dezernat Stabsstelle Fakultät Institut Fachgebiet Geschäftsstelle Büro".split())
-# Prepositions that take a bare company name: "mit Siemens", "bei Lidl", "von Bosch".
 # Type words before a registered name are descriptors: "der Verein Bürgerenergie Allgäu e.V.".
 _DESCRIPTORS = frozenset("Verein Vereins Firma Unternehmen Unternehmens Betrieb Betriebs Familienunternehmen".split())
 _ARTICLES_OR_PREPOSITIONS = ARTICLES | PREPOSITIONS

@@ -155,12 +155,6 @@ class PersonRecognizer(RuleComponent):
                     s += 1
                 while e > s and not doc[e - 1].is_alpha:
                     e -= 1  # "Wolfenbüttel," - the model sometimes takes the comma along
-                if e - s == 1 and s > 0 and _foreign_phrase_before(doc, s):
-                    continue  # "Customer Journey": the model took the end of a phrase for a surname
-                if s > 0 and doc_tokens(doc).lower[s - 1] in _NO_BARE_NAME_AFTER:
-                    continue  # "Kombination aus Peer Learning": "aus", "im", "zum" rarely govern a person
-                if e - s == 1 and doc[s].is_sent_start and doc[s].lower_ in STOP_WORDS:
-                    continue  # "Später sagte …": an adverb capitalised at the start of a sentence
                 if s < e and _plausible_ner_name(doc[s:e]) and not any(t in blocked or t in role_tokens for t in range(s, e)):
                     if not any(s < ce and cs < e for cs, ce in candidates):
                         candidates[(s, e)] = []
@@ -251,9 +245,17 @@ _INITIAL = re.compile(r"^[A-ZÄÖÜ]\.$")
 
 
 def _plausible_ner_name(span: Span) -> bool:
-    """A statistical PER guess must look like a name: every word name-shaped, a particle or an
-    initial ("W. Müller"), the last a name; a lone word not a common noun with a determiner ("der
+    """Whether a statistical PER guess is kept. It must not end a foreign phrase, follow "aus"/"im"/"zum",
+    or be a stop word opening a sentence; every word must be name-shaped, a particle or an initial
+    ("W. Müller"), the last a name; a lone word must not be a common noun with a determiner ("der
     Zöllner"; "Zöllner will …" is a name), nor a compound of common nouns, nor a title ('Dr.-Ing.')."""
+    doc, s = span.doc, span.start
+    if len(span) == 1 and s > 0 and _foreign_phrase_before(doc, s):
+        return False  # "Customer Journey": the model took the end of a phrase for a surname
+    if s > 0 and doc_tokens(doc).lower[s - 1] in _NO_BARE_NAME_AFTER:
+        return False  # "Kombination aus Peer Learning": "aus", "im", "zum" rarely govern a person
+    if len(span) == 1 and span[0].is_sent_start and span[0].lower_ in STOP_WORDS:
+        return False  # "Später sagte …": an adverb capitalised at the start of a sentence
     words = [t.text for t in span]
     if not all(is_name_token(w) or w in NAME_PARTICLES or (len(words) > 1 and _INITIAL.match(w)) for w in words):
         return False
@@ -261,7 +263,7 @@ def _plausible_ner_name(span: Span) -> bool:
         return False
     if len(words) == 1:
         word = words[0]
-        if word in common_nouns() and word not in first_names() and has_determiner(doc_tokens(span.doc).text, span.start):
+        if word in common_nouns() and word not in first_names() and has_determiner(doc_tokens(doc).text, s):
             return False
         # A compound of common nouns ("Datenmanagementpläne") is no surname; short tails such as
         # "-mann", "-kopf" are (Hoffmann, Schwarzkopf).
