@@ -1,0 +1,219 @@
+"""Tolerant equality of facts, as a reader would judge it (record-level scoring of real reports).
+
+Each `*_key` function maps a written value to a comparison key; two values match when their keys are
+equal, or where a `*_match` function says so. All of it is plain string work on German text:
+
+- persons: titles and honorifics dropped ("Prof. Dr. Eva Roth" = "Eva Roth"); a name with only an
+  initial or no first name matches the full name with the same surname ("E. Roth", "Roth").
+- organisations: case endings stripped word by word ("des Bundesministeriums" = "Bundesministerium",
+  "Beruflichen Schulen" = "Berufliche Schulen"), legal forms and spacing inside them ignored
+  ("e. V." = "e.V." = none), "&" = "und".
+- places: a seat or river qualifier may be missing ("Frankfurt" = "Frankfurt am Main" = "Frankfurt
+  (Oder)"); no stemming, as "Kemptener" is no place.
+- roles: equal head noun and modifiers ("stellvertretender Leiter der Abteilung X" = "stellvertretender
+  Leiter"; "IHK-Präsident" = "Präsident"), gender and case endings of the modifiers ignored.
+- quantities: equal value and equal counted noun up to its case ending ("Teilnehmende" =
+  "Teilnehmenden"; "€" = "Euro", "%" = "Prozent").
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_TITLE_WORDS = {
+    "dr", "prof", "professor", "professorin", "dipl", "ing", "dipl.-ing", "med", "rer", "nat", "phil", "jur",
+    "h.c", "mult", "habil", "pd", "frau", "herr", "herrn", "mag", "msc", "ma", "ba", "mba", "llm", "dres",
+}
+_LEGAL_FORMS = {
+    "ev", "e.v", "gmbh", "ggmbh", "mbh", "ag", "kg", "eg", "se", "ohg", "gbr", "kgaa", "co", "co.kg", "&co",
+    "ug", "haftungsbeschränkt", "aör", "kdör", "ggmbh.", "e.g", "ek", "e.k", "inc", "ltd", "gemeinnützige",
+}
+_JOIN_WORDS = {"und": "und", "&": "und", "+": "und"}
+# Case and plural endings of nouns and adjectives, longest first.
+_ENDINGS = ("ern", "en", "em", "er", "es", "e", "s", "n")
+_SEAT_START = {"am", "an", "a.", "im", "in", "i.", "ob", "bei", "b.", "vor", "v.d.", "auf", "a.d."}
+
+
+def fold(text: str) -> str:
+    """Unicode-normalised, case-folded, with typographic quotes and dashes made plain."""
+    text = unicodedata.normalize("NFC", text)
+    text = text.replace("\u00ad", "").replace("–", "-").replace("—", "-").replace("‑", "-")
+    text = re.sub(r"[„“”\"»«‚‘’']", "", text)
+    return " ".join(text.split()).casefold()
+
+
+def stem(word: str) -> str:
+    """A German word without its case or plural ending (only where at least four letters remain).
+
+    Two rounds, so that both forms reach one stem: "Vereins" -> "Verein" -> "Verei" = "Verein" -> "Verei"."""
+    for _ in range(2):
+        for ending in _ENDINGS:
+            if word.endswith(ending) and len(word) - len(ending) >= 4:
+                word = word[: -len(ending)]
+                break
+    return word
+
+
+def _words(text: str) -> list[str]:
+    # "e. V." -> "e.v.", so that the legal form is one word however it is spaced
+    text = re.sub(r"\b(\w)\.\s+(\w)\.", r"\1.\2.", fold(text))
+    return [w for w in re.split(r"[\s,/()]+", text) if w]
+
+
+# --- persons -----------------------------------------------------------------------------------
+
+
+def person_key(name: str) -> tuple[str, ...]:
+    """The name's words without titles and honorifics."""
+    words = [w.strip(".") for w in _words(name)]
+    kept = [w for w in words if w and w not in _TITLE_WORDS and not re.fullmatch(r"(dr|prof|dipl)\..*", w)]
+    return tuple(kept)
+
+
+def person_match(gold: str, pred: str) -> bool:
+    g, p = person_key(gold), person_key(pred)
+    if not g or not p:
+        return False
+    if g == p:
+        return True
+    if g[-1] != p[-1]:
+        return False
+    # Same surname: the shorter form may lack the first name or give only its initial.
+    short, long_ = (g, p) if len(g) <= len(p) else (p, g)
+    if len(short) == 1:
+        return True
+
+    def compatible(a: str, b: str) -> bool:
+        return a == b or (len(a) == 1 and b.startswith(a)) or (len(b) == 1 and a.startswith(b))
+
+    return all(compatible(short[i], long_[i]) for i in range(len(short) - 1))
+
+
+# --- organisations -----------------------------------------------------------------------------
+
+
+_ARTICLES = {"der", "die", "das", "des", "dem", "den"}
+
+
+def org_key(name: str) -> tuple[str, ...]:
+    """Stemmed words, a leading article and legal forms dropped, "&" read as "und"."""
+    words = []
+    for position, word in enumerate(_words(name)):
+        if position == 0 and word in _ARTICLES:
+            continue
+        bare = word.rstrip(".")
+        if bare in _LEGAL_FORMS or word in _LEGAL_FORMS:
+            continue
+        words.append(_JOIN_WORDS.get(word, stem(bare)))
+    return tuple(words)
+
+
+def org_match(gold_name: str, gold_acronym: str | None, pred_name: str, pred_acronym: str | None) -> bool:
+    """The predicted organisation is the gold one: same long form, or the same acronym."""
+    g, p = org_key(gold_name), org_key(pred_name)
+    if g and g == p:
+        return True
+    acronyms = {fold(a) for a in (gold_acronym,) if a}
+    if acronyms and (fold(pred_name) in acronyms or (pred_acronym and fold(pred_acronym) in acronyms)):
+        return True
+    return False
+
+
+def org_ref_match(gold_ref: str, pred_ref: str, gold_orgs: list[tuple[str, str | None]]) -> bool:
+    """An affiliation's organisation: the gold one by its long form or its acronym, either way round."""
+    if org_key(gold_ref) == org_key(pred_ref):
+        return True
+    for name, acronym in gold_orgs:
+        forms = {org_key(name)} | ({org_key(acronym)} if acronym else set())
+        if org_key(gold_ref) in forms and org_key(pred_ref) in forms:
+            return True
+    return False
+
+
+# --- places ------------------------------------------------------------------------------------
+
+
+def place_key(name: str) -> tuple[str, ...]:
+    # no stemming: "Kemptener" (an adjective) must stay apart from "Kempten"
+    return tuple(w.strip(".") for w in _words(name))
+
+
+def place_match(gold: str, pred: str) -> bool:
+    g, p = place_key(gold), place_key(pred)
+    if not g or not p:
+        return False
+    if g == p:
+        return True
+    short, long_ = (g, p) if len(g) < len(p) else (p, g)
+    # "Frankfurt" vs "Frankfurt am Main" / "Frankfurt (Oder)": the rest is a seat qualifier
+    if long_[: len(short)] == short:
+        rest = _words(gold if long_ == g else pred)[len(short):]
+        return bool(rest) and (rest[0] in _SEAT_START or len(long_) == len(short) + 1 and "(" in (gold + pred))
+    return False
+
+
+# --- roles -------------------------------------------------------------------------------------
+
+_COMPLEMENT_START = {"der", "des", "dem", "den", "die", "von", "vom", "für", "im", "in", "am", "an", "bei", "beim",
+                     "zur", "zum", "aus", "of", "und", "sowie"}
+
+
+def role_key(role: str) -> tuple[str, ...]:
+    """(modifier stems …, head stem): the last word before the complement is the head noun."""
+    words: list[str] = []
+    for original in role.split():
+        word = fold(original).replace("*", "").strip(",")
+        if word in _COMPLEMENT_START and words:
+            break
+        if word:
+            words.append(word.rstrip(".") if re.fullmatch(r"\d+\.", word) else word)
+    if not words:
+        return ()
+    *modifiers, head = words
+    # "IHK-Präsident" = "Präsident": the part before the hyphen names the body, not the role
+    head = head.rsplit("-", 1)[-1]
+    # gender stays as written ("Referentin" ≠ "Referent"); case endings go
+    return (*(stem(m) for m in modifiers), stem(head))
+
+
+def role_match(gold: str, pred: str) -> bool:
+    return role_key(gold) == role_key(pred)
+
+
+# --- quantities --------------------------------------------------------------------------------
+
+_UNIT_ALIASES = {"€": "euro", "eur": "euro", "%": "prozent", "mio": "million", "mrd": "milliard"}
+
+
+def unit_key(unit: str) -> str:
+    words = _words(unit)
+    if not words:
+        return ""
+    last = words[-1].strip(".")
+    last = last.split("-")[-1] if "-" in last and not last.endswith("-") else last
+    return _UNIT_ALIASES.get(last, stem(last.replace("*innen", "").replace(":innen", "").replace("_innen", "")))
+
+
+def quantity_match(gold_value: float, gold_unit: str, pred_value: float, pred_unit: str) -> bool:
+    try:
+        same_value = abs(float(gold_value) - float(pred_value)) <= 1e-6 * max(1.0, abs(float(gold_value)))
+    except (TypeError, ValueError):
+        return False
+    return same_value and unit_key(gold_unit) == unit_key(pred_unit)
+
+
+# --- event name --------------------------------------------------------------------------------
+
+
+def event_name_match(gold: str, pred: str) -> bool:
+    """Equal up to case endings and quotes, or one inside the other covering most of its words."""
+    g, p = org_key(gold), org_key(pred)
+    if not g or not p:
+        return False
+    if g == p:
+        return True
+    short, long_ = (g, p) if len(g) <= len(p) else (p, g)
+    n = len(short)
+    contained = any(long_[i : i + n] == short for i in range(len(long_) - n + 1))
+    return contained and n * 2 >= len(long_)

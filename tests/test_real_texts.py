@@ -1,0 +1,112 @@
+"""The real-report text cache: add, status, and fetch against a page served on loopback."""
+
+from __future__ import annotations
+
+import http.server
+import json
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from corpus import real
+
+REPORT = (
+    "Jahreshauptversammlung des Heimatvereins Talheim. Die Vorsitzende Eva Roth begrüßte am Freitag 80 "
+    "Mitglieder im Bürgerhaus. Zu Beisitzern wurden Jan Kurz und Ole Berg gewählt. Kassenprüfer bleibt "
+    "Tim Lau. Der Verein zählt inzwischen 412 Mitglieder aus fünf Ortsteilen."
+)
+PAGE = (
+    "<html><head><title>Talheim</title></head><body><nav>Start | Verein | Kontakt</nav>"
+    f"<article><h1>Versammlung in Talheim</h1><p>{REPORT}</p></article></body></html>"
+)
+
+
+def test_cut_at_last_sentence() -> None:
+    assert real.cut_at_last_sentence("Erster Satz. Zweiter „Satz“. Dritter ohne Ende") == "Erster Satz. Zweiter „Satz“."
+    assert real.cut_at_last_sentence("Kein Satzende hier") == "Kein Satzende hier"
+    assert real.cut_at_last_sentence("Frage? Antwort! Rest") == "Frage? Antwort!"
+
+
+def test_add_stores_text_outside_and_hash_inside(tmp_path: Path) -> None:
+    index, cache = tmp_path / "index.jsonl", tmp_path / "cache"
+    excerpt = REPORT + " Danach gab es einen Imbi"
+    entry = real.add_report("r001", excerpt, url="https://talheim.example/jhv", title="Versammlung",
+                            publisher="Heimatverein Talheim", publisher_kind="association", published="2024-03-10",
+                            index_path=index, cache=cache)
+    stored = (cache / "r001.txt").read_text(encoding="utf-8")
+    assert stored == REPORT
+    assert entry.chars == len(REPORT) and entry.sha256 == real.sha256_text(REPORT)
+    line = json.loads(index.read_text(encoding="utf-8"))
+    assert line["id"] == "r001" and line["sha256"] == entry.sha256 and "text" not in line
+    with pytest.raises(ValueError, match="id already in the index"):
+        real.add_report("r001", REPORT, url="https://other.example", title=None, publisher="X",
+                        publisher_kind="association", published=None, index_path=index, cache=cache)
+    with pytest.raises(ValueError, match="URL already in the index as r001"):
+        real.add_report("r002", REPORT, url="https://talheim.example/jhv", title=None, publisher="X",
+                        publisher_kind="association", published=None, index_path=index, cache=cache)
+    with pytest.raises(ValueError, match="publisher_kind 'club'"):
+        real.add_report("r003", REPORT, url="https://x.example", title=None, publisher="X",
+                        publisher_kind="club", published=None, index_path=index, cache=cache)
+
+
+def test_status_reports_missing_and_changed(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    entries = [
+        real.IndexEntry("r001", "u1", None, "P", "town", None, "dev", len(REPORT), real.sha256_text(REPORT)),
+        real.IndexEntry("r002", "u2", None, "P", "town", None, "dev", 10, real.sha256_text("other")),
+        real.IndexEntry("r003", "u3", None, "P", "town", None, "test", 10, real.sha256_text("gone")),
+    ]
+    (cache / "r001.txt").write_text(REPORT, encoding="utf-8")
+    (cache / "r002.txt").write_text("changed text", encoding="utf-8")
+    states = {s.id: s.state for s in real.status(entries, cache)}
+    assert states == {"r001": "ok", "r002": "changed", "r003": "missing"}
+
+
+@pytest.fixture
+def loopback_site() -> Iterator[str]:
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+            if self.path == "/bericht.html":
+                body = PAGE.encode("utf-8")
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+            else:
+                self.send_error(404)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def test_fetch_downloads_from_loopback(tmp_path: Path, loopback_site: str) -> None:
+    cache = tmp_path / "cache"
+    annotated = real.cut_at_last_sentence(REPORT)
+    entries = [
+        real.IndexEntry("r001", f"{loopback_site}/bericht.html", None, "P", "association", None, "dev",
+                        len(annotated), real.sha256_text(annotated)),
+        real.IndexEntry("r002", f"{loopback_site}/weg.html", None, "P", "association", None, "dev", 10, "0" * 64),
+    ]
+    refused = real.fetch(entries[:1], tmp_path / "default", overwrite=True)
+    assert refused[0].state == "missing"  # trafilatura refuses loopback unless asked
+    results = {r.id: r for r in real.fetch(entries, cache, allow_private=True)}
+    assert results["r002"].state == "missing"
+    text = (cache / "r001.txt").read_text(encoding="utf-8")
+    assert "Zu Beisitzern wurden Jan Kurz und Ole Berg gewählt." in text
+    assert "Start | Verein" not in text  # trafilatura kept the article, not the navigation
+    # the page's text up to the annotated length reproduces the hash when the page is unchanged
+    assert results["r001"].state == ("ok" if text == annotated else "changed")
+    assert [s.state for s in real.status(entries[:1], cache)] == [results["r001"].state]
+    # a cached text is not downloaded again
+    assert real.fetch(entries[:1], cache, allow_private=True)[0].detail == "already cached"
