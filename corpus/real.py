@@ -148,6 +148,57 @@ def add_report(
     return entry
 
 
+TEST_SHARE = 0.40
+
+
+_SECOND_LEVEL = frozenset({"gv", "co", "or", "ac", "com", "org", "net", "gov", "edu"})
+
+
+def _host(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    host = (urlsplit(url).hostname or "").lower()
+    return host[4:] if host.startswith("www.") else host
+
+
+def publisher_domain(url: str) -> str:
+    """The registrable domain of a report's site: "bern.diplo.de" and "strassburg-europarat.diplo.de"
+    are both "diplo.de" (one publisher family); "noe.gv.at" stays whole."""
+    labels = _host(url).split(".")
+    keep = 3 if len(labels) >= 3 and labels[-2] in _SECOND_LEVEL else 2
+    return ".".join(labels[-keep:])
+
+
+def split_of(url: str, test_share: float = TEST_SHARE) -> str:
+    """dev or test for one site, fixed by a hash of its host: adding reports never moves a site.
+    Lowering `test_share` only moves sites from test to dev, never dev sites (whose errors were
+    studied) to test. `assign_splits` then keeps each publisher family in one split."""
+    digest = hashlib.sha256(_host(url).encode("utf-8")).digest()
+    return "test" if int.from_bytes(digest[:8], "big") / 2**64 < test_share else "dev"
+
+
+def splits_by_publisher(urls: Iterable[str], test_share: float = TEST_SHARE) -> dict[str, str]:
+    """url -> split, with every registrable domain wholly in one split: a domain with any site in
+    dev is dev (so sibling sites such as two institutes of one society never straddle the splits)."""
+    urls = list(urls)
+    dev_domains = {publisher_domain(u) for u in urls if split_of(u, test_share) == "dev"}
+    return {u: "dev" if publisher_domain(u) in dev_domains else "test" for u in urls}
+
+
+def assign_splits(index_path: Path = INDEX_PATH, test_share: float = TEST_SHARE) -> list[IndexEntry]:
+    """Write each entry's split (by `split_of`) into the index, under the same lock as `add_report`."""
+    with open(index_path, "a+", encoding="utf-8") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        entries = read_index(index_path)
+        chosen = splits_by_publisher([e.url for e in entries], test_share)
+        updated = [IndexEntry(**{**e.to_json(), "split": chosen[e.url]}) for e in entries]
+        handle.seek(0)
+        handle.truncate()
+        for entry in updated:
+            handle.write(json.dumps(entry.to_json(), ensure_ascii=False) + "\n")
+    return updated
+
+
 @dataclass(frozen=True)
 class TextStatus:
     id: str

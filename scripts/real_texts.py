@@ -3,6 +3,7 @@
 
     python scripts/real_texts.py status            # missing texts and texts whose hash differs
     python scripts/real_texts.py fetch             # download missing texts (needs network access)
+    python scripts/real_texts.py split             # dev/test by publisher domain, written into the index
     python scripts/real_texts.py add r042 excerpt.json --url … --publisher … --kind … [--published …]
 
 The texts are third-party and never enter the repository; they live in `$EVENTFACTS_REAL_TEXTS`
@@ -69,6 +70,18 @@ def fetch(
     typer.echo(f"{len(results)} indexed, {failed} not as annotated", err=True)
     if failed:
         raise typer.Exit(1)
+
+
+@app.command()
+def split(
+    index: Path = typer.Option(real.INDEX_PATH, help="The index of the real-report set."),
+    test_share: float = typer.Option(real.TEST_SHARE, help="Share of publisher domains in test (lower it only)."),
+) -> None:
+    """Write each report's split into the index: dev or test by a hash of its publisher's domain."""
+    entries = real.assign_splits(index, test_share)
+    by_split = {name: [e for e in entries if e.split == name] for name in real.SPLITS}
+    for name, chosen in by_split.items():
+        typer.echo(f"{name}: {len(chosen)} reports from {len({real.publisher_domain(e.url) for e in chosen})} publishers")
 
 
 @app.command()

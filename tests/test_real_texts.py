@@ -110,3 +110,26 @@ def test_fetch_downloads_from_loopback(tmp_path: Path, loopback_site: str) -> No
     assert [s.state for s in real.status(entries[:1], cache)] == [results["r001"].state]
     # a cached text is not downloaded again
     assert real.fetch(entries[:1], cache, allow_private=True)[0].detail == "already cached"
+
+
+def test_splits_keep_each_publisher_in_one_split(tmp_path: Path) -> None:
+    index, cache = tmp_path / "index.jsonl", tmp_path / "cache"
+    urls = [f"https://www.site{n % 12}.example/bericht-{n}" for n in range(24)]
+    urls += [f"https://unit{n}.family.example/bericht" for n in range(6)]  # one publisher family
+    for n, url in enumerate(urls):
+        real.add_report(f"r{n:03d}", REPORT, url=url, title=None, publisher=f"P{n % 12}",
+                        publisher_kind="town", published=None, index_path=index, cache=cache)
+    entries = real.assign_splits(index, test_share=0.5)
+    assert len({e.split for e in entries if "family.example" in e.url}) == 1
+    by_domain: dict[str, set[str]] = {}
+    for entry in entries:
+        by_domain.setdefault(real.publisher_domain(entry.url), set()).add(entry.split)
+    assert all(len(splits) == 1 for splits in by_domain.values())
+    assert {s for splits in by_domain.values() for s in splits} == {"dev", "test"}
+    assert real.publisher_domain("https://www.site3.example/x") == "site3.example"
+    assert real.publisher_domain("https://bern.diplo.de/a") == real.publisher_domain("https://strassburg.diplo.de/b")
+    assert real.publisher_domain("https://www.noe.gv.at/x") == "noe.gv.at"
+    # lowering the test share only moves publishers from test to dev
+    lower = {e.id: e.split for e in real.assign_splits(index, test_share=0.2)}
+    assert all(lower[e.id] == "dev" for e in entries if e.split == "dev")
+    assert len(real.read_index(index)) == 30
