@@ -102,7 +102,8 @@ _GENDER_SUFFIXES: tuple[tuple[str, str], ...] = (
     ("konzern", "m"), ("verbund", "m"), ("cluster", "m"), ("club", "m"), ("klub", "m"),
     ("landtag", "m"), ("bundestag", "m"), ("kreistag", "m"), ("ausschuss", "m"), ("beirat", "m"), ("verlag", "m"),
 )
-_ADJECTIVE_NOMINATIVE = {"m": "er", "f": "e", "n": "es"}
+# Strong endings (no article in a name); "p" is the plural: "Berufliche Schulen".
+_ADJECTIVE_NOMINATIVE = {"m": "er", "f": "e", "n": "es", "p": "e"}
 
 
 def noun_gender(word: str) -> str | None:

@@ -96,6 +96,8 @@ class OrgHead(_Entry):
     forms: list[str] = Field(default_factory=list, description="Inflected forms, incl. `head`.")
     compound_head: bool = False
     kind: OrgKind
+    gender: Literal["m", "f", "n"] | None = Field(default=None, description="Grammatical gender (from german-nouns).")
+    plural: str | None = Field(default=None, description="Nominative plural ('Schulen'); a name may be plural.")
 
 
 class OrgSuffix(_Entry):
@@ -117,6 +119,9 @@ class EventTypeEntry(_Entry):
     type: str = Field(min_length=1)
     forms: list[str] = Field(min_length=1)
     compound_head: bool = False
+    names_alone: bool = Field(
+        default=True, description="The bare noun names an event ('Neujahrsempfang'); false for 'Veranstaltung', 'Besuch'."
+    )
 
 
 class FirstName(_Entry):
@@ -160,6 +165,7 @@ class CommonNoun(_Entry):
 # File stem -> schema. The stem is the file name without '.jsonl' / '.txt' / '.gz'.
 _SCHEMAS: dict[str, type[_Entry]] = {
     "role_nouns": RoleNoun,
+    "person_nouns": RoleNoun,
     "org_heads": OrgHead,
     "org_suffixes": OrgSuffix,
     "attendee_nouns": AttendeeNoun,
@@ -181,6 +187,7 @@ _FILES: tuple[str, ...] = (
     "de/generic_nouns.jsonl",
     "de/org_heads.jsonl",
     "de/org_suffixes.jsonl",
+    "de/person_nouns.jsonl.gz",
     "de/places.jsonl",
     "de/role_nouns.jsonl",
 )

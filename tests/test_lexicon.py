@@ -21,6 +21,7 @@ RESOURCES = Path(lexicon.__file__).parent / "resources"
 # lexicon name -> attribute(s) whose values must be sorted and unique
 SORT_KEYS: dict[str, tuple[str, ...]] = {
     "de/role_nouns.jsonl": ("lemma",),
+    "de/person_nouns.jsonl.gz": ("lemma",),
     "de/org_heads.jsonl": ("head",),
     "de/org_suffixes.jsonl": ("suffix",),
     "de/attendee_nouns.jsonl": ("lemma",),
@@ -134,7 +135,7 @@ def test_lexicon_spacy_misc_reader_returns_dicts() -> None:
     reader = spacy.util.registry.misc.get("eventfacts.read_lexicon.v1")
     rows = reader(name="de/event_types.jsonl")
     workshop = next(row for row in rows if row["type"] == "Workshop")
-    assert workshop == {"type": "Workshop", "forms": ["Workshop", "Workshops"], "compound_head": True}
+    assert workshop == {"type": "Workshop", "forms": ["Workshop", "Workshops"], "compound_head": True, "names_alone": True}
     json.dumps(rows)  # plain JSON types only
 
 

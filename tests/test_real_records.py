@@ -211,3 +211,17 @@ def test_evaluate_command_on_records(tmp_path: Path) -> None:
     assert both.exit_code == 2 and "not both" in both.stderr
     bad_split = CliRunner().invoke(app, ["evaluate", "--records", str(gold_dir), "--split", "train"])
     assert bad_split.exit_code == 2 and "--split must be one of dev, test" in bad_split.stderr
+
+
+def test_dates_without_year_and_one_day_events() -> None:
+    gold = {**GOLD, "dates": [{"text": "1. August", "value": "--08-01"}],
+            "event": {**GOLD["event"], "end": None}}
+    pred = PRED.model_copy(update={
+        "dates": [PRED.dates[0].model_copy(update={"value": "XXXX-08-01", "text": "1. August"})],
+        "event": PRED.event.model_copy(update={"end": "2024-03-09"}),
+    })
+    score = score_document(gold, pred)
+    assert (score.fields["dates"].tp, score.fields["dates"].fp) == (1, 0)
+    assert score.slots["end"] is True  # end = start is a one-day event
+    later = pred.model_copy(update={"event": pred.event.model_copy(update={"end": "2024-03-10"})})
+    assert score_document(gold, later).slots["end"] is False

@@ -87,7 +87,7 @@ def event_name_around(doc: Doc, i: int) -> Span | None:
 
 
 def event_name_text(span: Span) -> str:
-    """Nominative of a name: 'der Akademischen Jahresfeier' -> 'Akademische Jahresfeier'."""
+    """Nominative of a name: 'der Akademischen Jahresfeier' -> 'Akademische Jahresfeier', 'des Festakts' -> 'Festakt'."""
     heads = [t for t in span if _event_type(t.text) is not None]
     gender = noun_gender(heads[0].text) if heads else None
     words = []
@@ -95,8 +95,22 @@ def event_name_text(span: Span) -> str:
         text = tok.text
         if gender and heads and tok.i < heads[0].i and _is_proper_adjective(text) and text.endswith(("en", "em", "es", "er", "e")):
             text = nominative_adjective(text, gender) if not text.endswith(("er",)) or text[:-2] not in places() else text
+        if heads and tok.i == heads[-1].i and tok.i == span.end - 1:
+            text = _singular_nominative(text)
         words.append(text + tok.whitespace_)
     return "".join(words).strip()
+
+
+def _singular_nominative(text: str) -> str:
+    """A genitive event noun back to its nominative ('Festakts' -> 'Festakt'); plurals stay as written."""
+    entry = _event_type(text)
+    if entry is None:
+        return text
+    base = entry.forms[0]
+    for ending in ("es", "s"):
+        if text.endswith(base.lower()[1:] + ending) or text.endswith(base + ending):
+            return text[: -len(ending)]
+    return text
 
 
 def _is_proper_adjective(text: str) -> bool:
@@ -285,12 +299,15 @@ class EventFramer(RuleComponent):
         lead_end = max(title.end_char if title is not None else 0, 0) + _LEAD_CHARS
         spans: list[Span] = []
 
-        etype, name_span = self._type_and_name(doc, title, lead_end)
-        if name_span is not None:
-            spans.append(name_span)
+        etype, name_span, marked = self._type_and_name(doc, title, lead_end)
         topic_span = self._topic(doc, title, lead_end)
         if topic_span is not None and name_span is not None and topic_span.start_char == name_span.start_char:
             topic_span = None  # a quoted name is not also the motto
+        if topic_span is not None and not marked:
+            # ANNOTATION.md: a title or motto names the event before a bare event noun does
+            name_span = Span(doc, topic_span.start, topic_span.end, label="EVENT")
+        if name_span is not None:
+            spans.append(name_span)
         if topic_span is not None:
             spans.append(topic_span)
         start, end = self._when(doc, lead_end, name_span)
@@ -310,9 +327,14 @@ class EventFramer(RuleComponent):
         self._resolve_event_days(doc, start)
         return doc
 
-    def _type_and_name(self, doc: Doc, title: Span | None, lead_end: int) -> tuple[str | None, Span | None]:
-        """The first event noun in the headline or lead gives the type; a marked one also the name."""
+    def _type_and_name(self, doc: Doc, title: Span | None, lead_end: int) -> tuple[str | None, Span | None, bool]:
+        """The first event noun in the headline or lead gives the type; a marked one also the name.
+
+        Without a marked name, the first event noun that names on its own ("Neujahrsempfang",
+        "Stadtratssitzung", not "Veranstaltung") is the name, as a reader would write it down.
+        RETURNS: (type, name span, whether the name is marked as one rather than a bare noun)."""
         first = None
+        bare: Span | None = None
         toks = doc_tokens(doc)
         for i, text in enumerate(toks.text):
             if toks.idx[i] > lead_end and first is not None:
@@ -322,10 +344,13 @@ class EventFramer(RuleComponent):
                 continue
             name = event_name_around(doc, i)
             if name is not None:
-                return entry.type, name
+                return entry.type, name, True
             if first is None:
                 first = entry.type
-        return first, None
+            if bare is None and (entry.names_alone or text not in entry.forms):
+                start = i - 1 if i > 0 and _ORDINAL.match(toks.text[i - 1]) else i
+                bare = Span(doc, start, i + 1, label="EVENT")
+        return first, bare, False
 
     def _topic(self, doc: Doc, title: Span | None, lead_end: int) -> Span | None:
         text = doc_tokens(doc).doc_text

@@ -157,14 +157,19 @@ class LocationRecognizer(RuleComponent):
             entry = lookup_place(texts[n - 1])
             if entry is None:
                 continue
-            if i > 0 and _introduces_name(words[i - 1]):
-                return None  # "Jana Roth", "Frau Roth", "Dr. Essen": a surname, not the town
+            if i > 0 and (_introduces_name(words[i - 1]) or words[i - 1] in first_names() and _in_person_entity(doc, i)):
+                return None  # "Jana Roth", "Frau Roth", "Dr. Essen", "Eva Roth" (a PER guess): a surname
             if entry.ambiguous and not _place_context(doc, i):
                 return None
             # "Berliner Straße", "Hamburger Hafen" are not forms in the gazetteer; but a place
             # followed by a hyphen continuation ("Berlin-Mitte") is kept as written.
             return i, i + n, entry.name, entry.kind
         return None
+
+
+def _in_person_entity(doc: Doc, i: int) -> bool:
+    """The statistical NER (when the pipeline has one) reads doc[i-1:i+1] as part of a person name."""
+    return doc[i].ent_type_ == "PER" and doc[i - 1].ent_type_ == "PER"
 
 
 def _introduces_name(text: str) -> bool:

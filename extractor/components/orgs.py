@@ -119,10 +119,20 @@ def normalise_head(text: str) -> str:
     if found is None:
         return text
     entry, prefix = found
-    head = entry.head if not prefix or prefix.endswith("-") else entry.head.lower()
+    base = entry.plural if _is_plural_head(text[len(prefix):], entry) else entry.head
+    head = base if not prefix or prefix.endswith("-") else base[:1].lower() + base[1:]
     if prefix and not prefix.endswith("-") and entry.head.isupper():
         head = entry.head
     return prefix + head
+
+
+def _is_plural_head(text: str, entry) -> bool:  # noqa: ANN001 - OrgHead
+    """'Schulen', 'Kliniken', 'Verbänden': a plural stays plural in a name ('Berufliche Schulen')."""
+    if not entry.plural or entry.plural == entry.head:
+        return bool(entry.plural)
+    plural = entry.plural.lower()
+    low = text.lower()
+    return low in {plural, plural + "n"}
 
 
 def initials_match(acronym: str, long_form: str) -> bool:
@@ -513,9 +523,16 @@ def _river_or_place(text: str) -> bool:
     return is_capitalised(text) and (text in places() or text not in common_nouns())
 
 
+# Adjective suffixes with an ending: "Freiwilligen", "Beruflichen", "Kommunales", "Kreative".
+_ADJECTIVE_SHAPE = re.compile(r"^[A-ZÄÖÜ]\w+(?:ig|lich|isch|ell|al|iv|ar)(?:e|en|er|es|em)$")
+
+
 def _is_capitalised_adjective(text: str) -> bool:
-    """'Mittleres', 'Lebendige', 'Regionalen': capitalised words with an adjective ending."""
-    return is_capitalised(text) and text.endswith(("e", "er", "es", "en", "em")) and text not in common_nouns()
+    """'Mittleres', 'Lebendige', 'Regionalen', 'Freiwilligen': capitalised words with an adjective
+    ending; a nominalised adjective ('die Freiwilligen') counts by its suffix."""
+    if not is_capitalised(text) or not text.endswith(("e", "er", "es", "en", "em")):
+        return False
+    return text not in common_nouns() or bool(_ADJECTIVE_SHAPE.match(text))
 
 
 def _plural_like(text: str) -> bool:
@@ -561,7 +578,13 @@ def normalise_name(span: Span) -> str:
     if head_i is None:
         head_i = next((k for k, tok in enumerate(span) if not _is_capitalised_adjective(tok.text) and not _is_org_adjective(tok.text)), None)
     head_text = normalise_head(span[head_i].text) if head_i is not None else ""
-    gender = noun_gender(head_text) if head_text else None
+    found = _head_entry(span[head_i].text) if head_i is not None else None
+    if found is not None and _is_plural_head(span[head_i].text[len(found[1]):], found[0]):
+        gender = "p"  # "den Beruflichen Schulen" -> "Berufliche Schulen"
+    elif found is not None and found[0].gender:
+        gender = found[0].gender
+    else:
+        gender = noun_gender(head_text) if head_text else None
     words = []
     for k, tok in enumerate(span):
         text = tok.text

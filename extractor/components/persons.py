@@ -33,6 +33,8 @@ from extractor.german import (
     is_capitalised,
 )
 from extractor.components.orgs import head_entry
+from extractor.components.role_lists import gendered, listed_roles
+from extractor.components.roles import feminine_role
 from extractor.lexicon import (
     ambiguous_first_names,
     common_nouns,
@@ -147,6 +149,12 @@ class PersonRecognizer(RuleComponent):
             candidates[span] = titles
             i = span[1]
         if self.cfg["use_ner"]:
+            # A lone role noun without a determiner reads as a surname to the model ("Zöllner will …",
+            # "Richter sagte"); with one ("der Zöllner") it stays a role.
+            firm_roles = {
+                i for sp in doc.spans.get(ext.ROLES, []) for i in range(sp.start, sp.end)
+                if len(sp) > 1 or has_determiner(words, sp.start)
+            }
             for ent in doc.ents:
                 if ent.label_ != "PER":
                     continue
@@ -155,14 +163,16 @@ class PersonRecognizer(RuleComponent):
                     s += 1
                 while e > s and not doc[e - 1].is_alpha:
                     e -= 1  # "Wolfenbüttel," - the model sometimes takes the comma along
-                if s < e and _plausible_ner_name(doc[s:e]) and not any(t in blocked or t in role_tokens for t in range(s, e)):
+                if s < e and _plausible_ner_name(doc[s:e]) and not any(t in blocked or t in firm_roles for t in range(s, e)):
                     if not any(s < ce and cs < e for cs, ce in candidates):
                         candidates[(s, e)] = []
 
         clusters = _cluster(doc, candidates)
         _add_surname_mentions(doc, clusters, blocked | role_tokens)
+        name_starts = {s for c in clusters for s, _ in c.mentions}
         for c in clusters:
-            _attach_roles_and_orgs(doc, c, roles_by_end, orgs)
+            _attach_roles_and_orgs(doc, c, roles_by_end, orgs, name_starts)
+        _attach_listed_roles(doc, clusters)
         kinds = {sp._.ef_role["role"]: sp._.ef_role.get("kind") for sp in doc.spans.get(ext.ROLES, [])}
         lemmas = {sp._.ef_role["role"]: sp._.ef_role.get("lemma") for sp in doc.spans.get(ext.ROLES, [])}
         for c in clusters:
@@ -402,7 +412,23 @@ def _drop_locations(doc: Doc, tokens: set[int]) -> None:
     doc._.ef_locations = clusters
 
 
-def _attach_roles_and_orgs(doc: Doc, c: PersonCluster, roles_by_end: dict[int, Span], orgs: dict[int, str]) -> None:
+def _attach_listed_roles(doc: Doc, clusters: list[PersonCluster]) -> None:
+    """Roles named once for several people: elections, board lists, copulas (see role_lists)."""
+    owner = {s: c for c in clusters for s, _ in c.mentions}
+    mentions = {s: e for c in clusters for s, e in c.mentions}
+    for start, role in listed_roles(doc, doc.spans.get(ext.ROLES, []), mentions):
+        c = owner[start]
+        first = c.name.split()[0].split("-")[0]
+        gender = first_names().get(first)
+        written = doc[role._.ef_role["head"]].text
+        value = gendered(role._.ef_role["role"], written, gender == "f" if gender in {"f", "m"} else None, feminine_role)
+        if value not in c.roles:
+            c.roles.append(value)
+
+
+def _attach_roles_and_orgs(
+    doc: Doc, c: PersonCluster, roles_by_end: dict[int, Span], orgs: dict[int, str], name_starts: set[int]
+) -> None:
     for s, e in sorted(c.mentions):
         # Role before the name, possibly with titles between: "Referatsleiter Dr. Markus Müller".
         _, k = _titles_before(doc, s)
@@ -413,12 +439,21 @@ def _attach_roles_and_orgs(doc: Doc, c: PersonCluster, roles_by_end: dict[int, S
             _add_role(c, role)
             _affiliation_from_role(doc, role, c)
             _affiliation_after(doc, role.end, c, orgs)
-        # Apposition after the name: ", stellvertretender Leiter der Abteilung …".
+        # Apposition after the name: ", stellvertretender Leiter der Abteilung …", also after
+        # adjectives (", bisheriger stellvertretender Kommandant"); not a role that opens the next
+        # name of a list (", stellvertretender Bürgermeister Gottfried Bindrim").
         if e < len(doc) and doc[e].text == ",":
             j = e + 1
             if j < len(doc) and doc[j].lower_ in DETERMINERS:
                 j += 1
             appos = next((r for r in roles_by_end.values() if r.start == j), None)
+            for _ in range(2):
+                if appos is not None or j >= len(doc) or not _is_adjective(doc[j].text):
+                    break
+                j += 1
+                appos = next((r for r in roles_by_end.values() if r.start == j), None)
+            if appos is not None and appos.end in name_starts:
+                appos = None
             if appos is not None:
                 _add_role(c, appos)
                 _affiliation_after(doc, appos.end, c, orgs)
@@ -437,6 +472,11 @@ def _attach_roles_and_orgs(doc: Doc, c: PersonCluster, roles_by_end: dict[int, S
         if e + 1 < len(doc) and doc[e].text == "(" and (e + 1) in orgs:
             c.organisation = c.organisation or orgs[e + 1]
         _affiliation_after(doc, e, c, orgs)
+
+
+def _is_adjective(text: str) -> bool:
+    """'bisheriger', 'langjährige', 'neuen': a lower-case inflected word before a role."""
+    return text.isalpha() and text.islower() and text.endswith(("er", "e", "en", "es", "em")) and len(text) > 3
 
 
 def _fronted_role(doc: Doc, comma: int, roles_by_end: dict[int, Span]) -> Span | None:

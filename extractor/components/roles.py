@@ -223,6 +223,25 @@ def _enumeration_follows(doc: Doc, j: int) -> bool:
     return False
 
 
+def role_entries() -> list[dict]:
+    """The hand-written role nouns, then the Wiktionary person nouns they do not list
+    ('Kommandant', 'Physikerin'); the hand-written entry wins for a lemma in both."""
+    hand = [e.model_dump() for e in read_lexicon("de/role_nouns.jsonl")]
+    known = {e["lemma"] for e in hand} | {e["feminine"] for e in hand if e.get("feminine")}
+    generated = [e.model_dump() for e in read_lexicon("de/person_nouns.jsonl.gz")]
+    return hand + [e for e in generated if e["lemma"] not in known]
+
+
+@lru_cache(maxsize=1)
+def _feminine_forms() -> dict[str, str]:
+    return {e["lemma"]: e["feminine"] for e in role_entries() if e.get("feminine")}
+
+
+def feminine_role(lemma: str) -> str | None:
+    """'Beisitzer' -> 'Beisitzerin', 'Vorsitzender' -> 'Vorsitzende'; None if the lexicon has none."""
+    return _feminine_forms().get(lemma)
+
+
 class RoleTagger(RuleComponent):
     """Marks role phrases in `doc.spans[spans_key]` with `span._.ef_role`."""
 
@@ -230,7 +249,7 @@ class RoleTagger(RuleComponent):
 
     def __init__(self, nlp: Language, name: str, *, spans_key: str) -> None:
         super().__init__(nlp, name, spans_key=spans_key)
-        self.lexicon = RoleLexicon([e.model_dump() for e in read_lexicon("de/role_nouns.jsonl")])
+        self.lexicon = RoleLexicon(role_entries())
 
     def __call__(self, doc: Doc) -> Doc:
         spans: list[Span] = []

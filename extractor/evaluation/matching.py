@@ -12,6 +12,7 @@ equal, or where a `*_match` function says so. All of it is plain string work on 
   (Oder)"); no stemming, as "Kemptener" is no place.
 - roles: equal head noun and modifiers ("stellvertretender Leiter der Abteilung X" = "stellvertretender
   Leiter"; "IHK-Präsident" = "Präsident"), gender and case endings of the modifiers ignored.
+- dates: equal ISO values; a day without a year may be written "--08-01" or "XXXX-08-01".
 - quantities: equal value and equal counted noun up to its case ending ("Teilnehmende" =
   "Teilnehmenden"; "€" = "Euro", "%" = "Prozent").
 """
@@ -156,7 +157,17 @@ def place_match(gold: str, pred: str) -> bool:
 # --- roles -------------------------------------------------------------------------------------
 
 _COMPLEMENT_START = {"der", "des", "dem", "den", "die", "von", "vom", "für", "im", "in", "am", "an", "bei", "beim",
-                     "zur", "zum", "aus", "of", "und", "sowie"}
+                     "zur", "zum", "aus", "of", "und", "sowie", "a.d.", "a.", "i.r.", "(a.d.)"}
+
+
+_OFFICE_MODIFIERS = {stem(w) for w in (
+    "stellvertretende", "stellv.", "erste", "zweite", "dritte", "vierte", "geschäftsführende", "kommissarische",
+    "amtierende", "ehemalige", "designierte", "ständige", "technische", "kaufmännische", "leitende", "ehrenamtliche",
+    "hauptamtliche", "parlamentarische", "beamtete", "vize",
+)}
+
+
+_ORDINAL_WORDS = {"1": "erst", "2": "zweit", "3": "dritt", "4": "viert"}
 
 
 def role_key(role: str) -> tuple[str, ...]:
@@ -173,8 +184,10 @@ def role_key(role: str) -> tuple[str, ...]:
     *modifiers, head = words
     # "IHK-Präsident" = "Präsident": the part before the hyphen names the body, not the role
     head = head.rsplit("-", 1)[-1]
-    # gender stays as written ("Referentin" ≠ "Referent"); case endings go
-    return (*(stem(m) for m in modifiers), stem(head))
+    # Only modifiers that make another office count ("stellvertretender", "2."); "langjähriger",
+    # "nordrhein-westfälische" describe the holder. Gender stays as written, case endings go.
+    office = [_ORDINAL_WORDS.get(w, stem(w)) for w in modifiers if stem(w) in _OFFICE_MODIFIERS or w in _ORDINAL_WORDS]
+    return (*office, stem(head))
 
 
 def role_match(gold: str, pred: str) -> bool:
@@ -217,3 +230,11 @@ def event_name_match(gold: str, pred: str) -> bool:
     n = len(short)
     contained = any(long_[i : i + n] == short for i in range(len(long_) - n + 1))
     return contained and n * 2 >= len(long_)
+
+
+# --- dates -------------------------------------------------------------------------------------
+
+
+def date_key(value: str) -> str:
+    """An ISO value with an unknown year written one way: "--08-01" (ISO 8601:2000) = "XXXX-08-01"."""
+    return "/".join(re.sub(r"^(?:--|XXXX-)", "XXXX-", part) for part in value.split("/"))

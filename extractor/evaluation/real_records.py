@@ -11,7 +11,7 @@ acronyms). Repeated predictions of one fact count once, as the gold lists each f
   form or its acronym (as either side lists them).
 - acronyms: (organisation, acronym) pairs on matched organisations.
 - event slots (name, location, start, end, participants): accuracy over all documents (two nulls
-  agree), and P/R/F1 over the values given.
+  agree; an end equal to the start counts as null), and P/R/F1 over the values given.
 """
 
 from __future__ import annotations
@@ -202,6 +202,13 @@ def _same_slot(slot: str, gold: Any, pred: Any) -> bool:
     return str(gold) == str(pred)
 
 
+def _one_day(event: dict[str, Any]) -> dict[str, Any]:
+    """An end equal to the start says nothing more: a one-day event has end null either way."""
+    if event.get("end") is not None and event.get("end") == event.get("start"):
+        return {**event, "end": None}
+    return event
+
+
 def score_document(gold: dict[str, Any], report: EventReport) -> DocumentScore:
     """Compare one gold object with one predicted report, field by field."""
     doc_id = gold["id"]
@@ -290,21 +297,21 @@ def score_document(gold: dict[str, Any], report: EventReport) -> DocumentScore:
     fields["quantities"] = _score_pairs(doc_id, "quantities", g_q, p_q, pair_up(g_q, p_q, q_same, q_same),
                                         lambda x: f"{x['value']} {x['unit']}" if isinstance(x, dict) else f"{x.value} {x.unit} ({x.text})",
                                         errors)
-    g_d = unique(gold.get("dates") or [], lambda d: d["value"])
-    p_d = unique(report.dates, lambda d: d.value)
-    d_same = lambda g, p: g["value"] == p.value  # noqa: E731
+    g_d = unique(gold.get("dates") or [], lambda d: m.date_key(d["value"]))
+    p_d = unique(report.dates, lambda d: m.date_key(d.value))
+    d_same = lambda g, p: m.date_key(g["value"]) == m.date_key(p.value)  # noqa: E731
     fields["dates"] = _score_pairs(doc_id, "dates", g_d, p_d, pair_up(g_d, p_d, d_same, d_same),
                                    lambda x: f"{x['value']} ({x.get('text')})" if isinstance(x, dict) else f"{x.value} ({x.text})",
                                    errors)
 
     # the event frame
-    g_event = gold.get("event") or {}
-    p_event = report.event
+    g_event = _one_day(gold.get("event") or {})
+    p_event = _one_day(report.event.model_dump() if report.event is not None else {})
     slots: dict[str, bool] = {}
     slot_counts: dict[str, Counts] = {}
     for slot in SLOTS:
         g_val = g_event.get(slot)
-        p_val = getattr(p_event, slot) if p_event is not None else None
+        p_val = p_event.get(slot)
         same = _same_slot(slot, g_val, p_val)
         slots[slot] = same
         counts = Counts()

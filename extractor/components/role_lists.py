@@ -1,0 +1,129 @@
+"""Roles given to names through elections, lists and copulas (used by `eventfacts_persons`).
+
+Board elections and lists name the role once for several people, away from the names:
+
+    Zu Beisitzern wurden Eva Roth, Jan Kurz und Ole Berg gewählt.
+    Andrea Gerlach, Kerstin Matthes und Brigitte Ott wurden als Beisitzerinnen gewählt.
+    Michael Hofmann ist zum neuen Kommandanten gewählt worden.
+    Kassenprüfer sind Tim Lau und Uwe Sand.  /  Schriftführerin bleibt Eva Roth.  /  Roth bleibt Kassiererin.
+
+A sentence is cut at commas into chunks; a chunk holding a *cue* (a role after "zum/zur/zu/als"
+in a sentence with an election verb, or a role next to a copula) opens a group, chunks without a
+cue join the group before them (or the next cue when none came yet). Each person named in a group
+with exactly one cue role takes that role; a role written in the plural takes the person's gender.
+Names after "von", "für", "mit" … ("Nachfolgerin von Hans Meier") are not the ones elected.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from spacy.tokens import Doc, Span
+
+_ELECTION = frozenset(
+    "gewählt wiedergewählt neugewählt bestätigt ernannt berufen bestimmt gekürt benannt eingesetzt "
+    "einstimmig wählte wählten ernannte ernannten bestätigte bestätigten".split()
+)
+_COPULA = frozenset("ist sind bleibt bleiben wurde wurden wird werden war waren bleibt".split())
+_APPOINTING = frozenset({"zum", "zur", "zu", "als"})
+_NOT_THE_HOLDER = frozenset("von vom für mit bei beim durch dank gegen ohne nach".split())
+_OPENERS = frozenset({"neue", "neuer", "neuen", "neues", "als", "und", "sowie", "weiterhin", "wieder", "auch"})
+
+
+def _skip_adjectives_back(doc: Doc, k: int, limit: int = 2) -> int:
+    """Index of the word before doc[k], stepping back over up to `limit` lower-case adjectives."""
+    j = k - 1
+    steps = 0
+    while j >= 0 and steps < limit and doc[j].text.islower() and doc[j].text.endswith(("e", "en", "er", "es", "em")) \
+            and doc[j].lower_ not in _APPOINTING and doc[j].lower_ not in _COPULA:
+        j -= 1
+        steps += 1
+    return j
+
+
+def _is_cue(doc: Doc, role: Span, chunk: tuple[int, int], election: bool) -> bool:
+    before = _skip_adjectives_back(doc, role.start)
+    if before >= chunk[0] and doc[before].lower_ in _APPOINTING and election:
+        return True  # "zum neuen Kommandanten gewählt", "als Beisitzerinnen bestätigt"
+    if before >= chunk[0] and doc[before].lower_ in _COPULA:
+        after = role.end
+        if after >= chunk[1] or not doc[after].is_alpha:
+            return True  # "… bleibt Kassiererin."
+    opens = all(doc[t].lower_ in _OPENERS for t in range(chunk[0], role.start))
+    if opens:
+        nxt = role.end
+        return nxt < chunk[1] and doc[nxt].lower_ in _COPULA  # "Kassenprüfer sind …", "Neue Schriftführerin ist …"
+    return False
+
+
+def _chunks(doc: Doc, sent: Span) -> list[tuple[int, int]]:
+    out, start = [], sent.start
+    for tok in sent:
+        if tok.text in {",", ";"}:
+            if tok.i > start:
+                out.append((start, tok.i))
+            start = tok.i + 1
+    if sent.end > start:
+        out.append((start, sent.end))
+    return out
+
+
+def listed_roles(
+    doc: Doc,
+    roles: Iterable[Span],
+    mentions: dict[int, int],
+) -> list[tuple[int, Span]]:
+    """(person mention start, role span) pairs given through elections, lists and copulas.
+
+    roles: the ROLE spans of the doc; mentions: person mention start -> its end (token indices).
+    """
+    roles = sorted(roles, key=lambda r: r.start)
+    pairs: list[tuple[int, Span]] = []
+    if not doc.has_annotation("SENT_START"):
+        return pairs
+    for sent in doc.sents:
+        in_sent = [r for r in roles if sent.start <= r.start < sent.end]
+        if not in_sent:
+            continue
+        election = any(t.lower_ in _ELECTION for t in sent)
+        groups: list[tuple[list[tuple[int, int]], list[Span]]] = []
+        pending: list[tuple[int, int]] = []
+        for chunk in _chunks(doc, sent):
+            cues = [r for r in in_sent if chunk[0] <= r.start < chunk[1] and _is_cue(doc, r, chunk, election)]
+            if cues and (not groups or groups[-1][1]):
+                groups.append((pending + [chunk], cues))
+                pending = []
+            elif cues:
+                groups[-1][0].append(chunk)
+                groups[-1][1].extend(cues)
+            elif groups:
+                groups[-1][0].append(chunk)
+            else:
+                pending.append(chunk)
+        for chunks, cues in groups:
+            if len(cues) != 1:
+                continue
+            cue = cues[0]
+            for start, end in chunks:
+                for m_start in sorted(s for s in mentions if start <= s < end):
+                    if m_start > 0 and doc[m_start - 1].lower_ in _NOT_THE_HOLDER:
+                        continue
+                    if cue.start <= m_start < cue.end:
+                        continue
+                    pairs.append((m_start, cue))
+    return pairs
+
+
+def gendered(role: str, written: str, female: bool | None, feminine_of: Callable[[str], str | None]) -> str:
+    """The role for one person of a list: a plural or masculine form takes a woman's feminine form.
+
+    role: the normalised role ('Beisitzer'); written: the head as written ('Beisitzern').
+    """
+    if female and written != role.rsplit(" ", 1)[-1]:
+        head = role.rsplit(" ", 1)[-1]
+        fem = feminine_of(head)
+        if fem:
+            # "stellvertretender Vorsitzender" -> "stellvertretende Vorsitzende"
+            before = [w[:-1] if w.islower() and w.endswith("er") else w for w in role.split()[:-1]]
+            return " ".join([*before, fem])
+    return role
