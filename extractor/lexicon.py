@@ -46,6 +46,7 @@ __all__ = [
     "iter_forms",
     "lexicon_names",
     "org_heads",
+    "venue_heads",
     "org_suffixes",
     "parse_line",
     "places",
@@ -98,6 +99,15 @@ class OrgHead(_Entry):
     kind: OrgKind
     gender: Literal["m", "f", "n"] | None = Field(default=None, description="Grammatical gender (from german-nouns).")
     plural: str | None = Field(default=None, description="Nominative plural ('Schulen'); a name may be plural.")
+
+
+class VenueHead(_Entry):
+    """A noun that heads the names of venues ('Halle' in 'Reichswaldhalle Feucht', 'Hotel Lindenhof')."""
+
+    head: str = Field(min_length=1)
+    forms: list[str] = Field(min_length=1, description="Inflected forms, incl. `head`.")
+    before_name: bool = Field(default=False, description="The bare head opens a name: 'Hotel Lindenhof', 'Schloss Ort'.")
+    also_org: bool = Field(default=False, description="Also heads company or body names ('Autohaus X', 'Kulturzentrum X'): an organisation the rules found wins.")
 
 
 class OrgSuffix(_Entry):
@@ -167,6 +177,7 @@ _SCHEMAS: dict[str, type[_Entry]] = {
     "role_nouns": RoleNoun,
     "person_nouns": RoleNoun,
     "org_heads": OrgHead,
+    "venue_heads": VenueHead,
     "org_suffixes": OrgSuffix,
     "attendee_nouns": AttendeeNoun,
     "event_types": EventTypeEntry,
@@ -190,6 +201,7 @@ _FILES: tuple[str, ...] = (
     "de/person_nouns.jsonl.gz",
     "de/places.jsonl",
     "de/role_nouns.jsonl",
+    "de/venue_heads.jsonl",
 )
 
 
@@ -387,6 +399,16 @@ def org_heads() -> Mapping[str, OrgHead]:
     """Every form of every organisation head noun ('Ministeriums') -> its entry."""
     table: dict[str, OrgHead] = {}
     for entry in read_lexicon("de/org_heads.jsonl"):
+        for form in [entry.head, *entry.forms]:
+            table.setdefault(form, entry)
+    return MappingProxyType(table)
+
+
+@lru_cache(maxsize=1)
+def venue_heads() -> Mapping[str, VenueHead]:
+    """Every form of every venue head noun ('Saales') -> its entry."""
+    table: dict[str, VenueHead] = {}
+    for entry in read_lexicon("de/venue_heads.jsonl"):
         for form in [entry.head, *entry.forms]:
             table.setdefault(form, entry)
     return MappingProxyType(table)

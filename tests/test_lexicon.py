@@ -22,6 +22,7 @@ RESOURCES = Path(lexicon.__file__).parent / "resources"
 SORT_KEYS: dict[str, tuple[str, ...]] = {
     "de/role_nouns.jsonl": ("lemma",),
     "de/person_nouns.jsonl.gz": ("lemma",),
+    "de/venue_heads.jsonl": ("head",),
     "de/org_heads.jsonl": ("head",),
     "de/org_suffixes.jsonl": ("suffix",),
     "de/attendee_nouns.jsonl": ("lemma",),

@@ -66,6 +66,8 @@ def test_place_match(gold: str, pred: str, same: bool) -> None:
     ("stellvertretende Vorsitzende", "Vorsitzende", False),
     ("Referentin", "Referent", False),
     ("2. Vorsitzender", "Vorsitzender", False),
+    ("Präsidentin", "Kammerpräsidentin", True),
+    ("Rat", "Stadtrat", False),  # too short a head to count inside a compound
 ])
 def test_role_match(gold: str, pred: str, same: bool) -> None:
     assert m.role_match(gold, pred) is same
@@ -225,3 +227,14 @@ def test_dates_without_year_and_one_day_events() -> None:
     assert score.slots["end"] is True  # end = start is a one-day event
     later = pred.model_copy(update={"event": pred.event.model_copy(update={"end": "2024-03-10"})})
     assert score_document(gold, later).slots["end"] is False
+
+
+@pytest.mark.parametrize(("gold", "pred", "same"), [
+    ("Rothenburg o. d. Tauber", "Rothenburg ob der Tauber", True),
+    ("St. Wendel", "Sankt Wendel", True),
+    ("Stadtbezirk Hannover-Misburg", "Hannover-Misburg", True),
+    ("Freistaat Bayern", "Bayern", True),
+    ("Landkreis Gießen", "Gießen", False),  # the district is not its seat
+])
+def test_place_match_spelled_out_and_kind_words(gold: str, pred: str, same: bool) -> None:
+    assert m.place_match(gold, pred) is same

@@ -20,7 +20,7 @@ from spacy.tokens import Doc, Span
 from extractor import extensions as ext
 from extractor.components.base import RuleComponent
 from extractor.doc_tokens import doc_tokens, sent_starts
-from extractor.german import is_capitalised, nominative_adjective, noun_gender
+from extractor.german import ARTICLES, is_capitalised, nominative_adjective, noun_gender
 from extractor.lexicon import attendee_nouns, compound_head, event_types, first_names, generic_nouns, places, role_nouns
 
 _QUOTES = re.compile(r"[„“\"»«]([^„“\"»«\n]{3,120})[“”\"«»]")
@@ -366,22 +366,43 @@ class EventFramer(RuleComponent):
         return span
 
     def _where(self, doc: Doc, lead_end: int) -> str | None:
+        """Where it happened: of the places after "in", "im", "nach" (an article may stand between)
+        in the headline and lead, a venue that names its town ("Stadthalle Kempten"), else the
+        first town, else a venue, else the first place of any kind; then the dateline."""
         clusters = doc._.ef_locations or []
-        by_start = {}
+        by_start: dict[int, tuple[str, str | None]] = {}
         for c in clusters:
             for s, _ in c["mentions"]:
-                by_start[s] = c["name"]
+                by_start[s] = (c["name"], c.get("kind"))
+        candidates: list[tuple[str, str | None]] = []
         for s in sorted(by_start):
             if s > lead_end:
                 break
             span = doc.char_span(s, s + 1, alignment_mode="expand")
-            if span is not None and span.start > 0 and doc[span.start - 1].lower_ in {"in", "nach", "im"}:
-                return by_start[s]
+            if span is None or span.start == 0:
+                continue
+            k = span.start - 1
+            if doc[k].lower_ in ARTICLES and k > 0:
+                k -= 1
+            if doc[k].lower_ in {"in", "nach", "im", "ins"}:
+                candidates.append(by_start[s])
+        towns = [name for name, kind in candidates if kind == "city"]
+        venues = [name for name, kind in candidates if kind == "venue"]
+        for venue in venues:
+            if any(town in venue.split() for town in {n for n, k in by_start.values() if k == "city"}) or \
+                    any(w in places() for w in venue.split()[1:]):
+                return venue
+        if towns:
+            return towns[0]
+        if venues:
+            return venues[0]
+        if candidates:
+            return candidates[0][0]
         dateline = next((x for x in doc.spans.get(ext.LAYOUT, []) if x.label_ == "DATELINE"), None)
         if dateline is not None:
             for sp in doc.spans.get(ext.LOCATIONS, []):
                 if sp.start == dateline.start:
-                    return by_start.get(sp.start_char)
+                    return by_start.get(sp.start_char, (None, None))[0]
         return None
 
     def _when(self, doc: Doc, lead_end: int, name_span: Span | None) -> tuple[str | None, str | None]:

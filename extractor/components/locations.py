@@ -1,9 +1,11 @@
-"""`eventfacts_locations`: cities, German Länder, countries and regions.
+"""`eventfacts_locations`: cities, districts, German Länder, countries, regions and named venues.
 
 Gazetteer matches (longest first, so "Frankfurt am Main" beats "Frankfurt") plus a statistical
 NER's LOC entities where the pipeline has one. Names that are also common words ("Essen",
 "Weil") need a place preposition before them ("in Essen"). Places inside organisation names
 ("IHK Berlin") belong to the organisation. Inflected forms map to the nominative ("Deutschlands").
+Districts ("Landkreis Gießen", "Wartburgkreis") and named venues ("Stadthalle Kempten", "Haus der
+Technik") come from `venues`.
 """
 
 from __future__ import annotations
@@ -16,9 +18,10 @@ from spacy.tokens import Doc, Span
 
 from extractor import extensions as ext
 from extractor.components.base import RuleComponent
+from extractor.components.venues import find_districts, find_venues
 from extractor.doc_tokens import DocTokens, doc_tokens
 from extractor.german import ACADEMIC_TITLES, HONORIFICS, PLACE_PREPOSITIONS, is_capitalised
-from extractor.lexicon import ambiguous_first_names, common_nouns, first_names, places
+from extractor.lexicon import ambiguous_first_names, common_nouns, first_names, places, venue_heads
 
 _MAX_WORDS = 4
 # English phrase words ("Peer Learning", "Customer Journey"): press German borrows them, place names rarely.
@@ -75,7 +78,7 @@ def _multiword_starts() -> frozenset[str]:
 class LocationRecognizer(RuleComponent):
     """Writes LOC spans and `doc._.ef_locations` clusters."""
 
-    preload = (ambiguous_first_names, common_nouns, first_names, places, _multiword_starts)
+    preload = (ambiguous_first_names, common_nouns, first_names, places, _multiword_starts, venue_heads)
 
     def __init__(self, nlp: Language, name: str, *, spans_key: str, use_ner: bool) -> None:
         super().__init__(nlp, name, spans_key=spans_key, use_ner=use_ner)
@@ -85,7 +88,17 @@ class LocationRecognizer(RuleComponent):
         for key in (ext.ORGS, ext.DATES, ext.QUANTITIES):
             for sp in doc.spans.get(key, []):
                 blocked.update(range(sp.start, sp.end))
+        org_tokens = {t for sp in doc.spans.get(ext.ORGS, []) for t in range(sp.start, sp.end)}
         found: list[tuple[int, int, str, str | None]] = []
+        # Districts first ("Landkreis Gießen" is the district, not the town), even where the
+        # organisation rules saw the district's authority; venues beside the towns they name.
+        districts = [d for d in find_districts(doc) if not any(t in blocked for t in range(d[0], d[1])) or doc[d[0]].text.startswith(("Land", "Kreis"))]
+        found += districts
+        blocked |= {t for s, e, _, _ in districts for t in range(s, e)}
+        # A venue is found over an organisation's tokens ("Hotel Lindenhof" may be both); a place
+        # inside a venue's name is no location of its own ("Schloss Neutrauchburg").
+        venues = find_venues(doc, blocked - org_tokens, org_tokens)
+        blocked |= {t for s, e, _, _ in venues for t in range(s, e)}
         # Token texts and their trailing spaces: n-grams are joined from these.
         toks = doc_tokens(doc)
         i = 0
@@ -106,6 +119,8 @@ class LocationRecognizer(RuleComponent):
                 entry = lookup_place(ent.text)
                 if entry is None and (len(ent) == 1 and ent.text in common_nouns() or not _wordlike(ent[-1].text)):
                     continue  # a common noun or a span with punctuation is no place the model knows
+                if entry is None and len(ent) == 1 and _ends_in_common_noun(ent.text):
+                    continue  # "Regionalversorger", "Krankenhausstandort": a compound noun, not a place
                 if entry is None and not _plausible_hyphenated(ent[-1].text):
                     continue  # "Elektro-Lkw" is a compound noun; "Berlin-Mitte", "Tel-Aviv" are places
                 if entry is not None and entry.ambiguous and not _place_context(doc, ent.start):
@@ -114,6 +129,7 @@ class LocationRecognizer(RuleComponent):
                     continue  # unknown multiword "places" are often phrases ("Peer Learning")
                 name = entry.name if entry else _strip_genitive(ent.text)
                 found.append((ent.start, ent.end, name, entry.kind if entry else None))
+        found += venues
         found = [(s, e, name if "(" in toks.span_text(s, e) else _display_name(name), kind) for s, e, name, kind in found]
         found.sort()
         clusters: dict[str, dict] = {}
@@ -165,6 +181,15 @@ class LocationRecognizer(RuleComponent):
             # followed by a hyphen continuation ("Berlin-Mitte") is kept as written.
             return i, i + n, entry.name, entry.kind
         return None
+
+
+def _ends_in_common_noun(word: str) -> bool:
+    """The word ends in a common noun of five letters or more that is no place ('…versorger')."""
+    for k in range(3, len(word) - 4):
+        tail = word[k].upper() + word[k + 1 :]
+        if tail in common_nouns() and tail not in places():
+            return True
+    return False
 
 
 def _in_person_entity(doc: Doc, i: int) -> bool:

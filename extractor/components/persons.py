@@ -142,7 +142,7 @@ class PersonRecognizer(RuleComponent):
                 continue
             titles, j = _titles_at(doc, i)
             anchor = "title" if titles else ("role" if i in roles_by_end else None)
-            span = self._name_at(doc, j, anchor=anchor, blocked=blocked_or_role)
+            span = self._name_at(doc, j, anchor=anchor, blocked=blocked_or_role, roles=role_tokens - blocked)
             if span is None:
                 i += 1
                 continue
@@ -167,7 +167,8 @@ class PersonRecognizer(RuleComponent):
                     if not any(s < ce and cs < e for cs, ce in candidates):
                         candidates[(s, e)] = []
 
-        clusters = _cluster(doc, candidates)
+        full_names = _shared_surnames(doc, candidates, blocked_or_role)
+        clusters = _cluster(doc, candidates, full_names)
         _add_surname_mentions(doc, clusters, blocked | role_tokens)
         name_starts = {s for c in clusters for s, _ in c.mentions}
         for c in clusters:
@@ -195,10 +196,14 @@ class PersonRecognizer(RuleComponent):
         ]
         return doc
 
-    def _name_at(self, doc: Doc, i: int, *, anchor: str | None, blocked: set[int]) -> tuple[int, int] | None:
+    def _name_at(
+        self, doc: Doc, i: int, *, anchor: str | None, blocked: set[int], roles: set[int] = frozenset()
+    ) -> tuple[int, int] | None:
         """Token range of a person name starting at i, or None.
 
         anchor (str | None): "title" after "Frau", "Dr." …; "role" after a role noun; None otherwise.
+        roles: tokens of role nouns; right after a first name a one-word role noun is a surname
+            ("Ulrike Richter", "Thadäus König"): German puts the role before the name.
         """
         words = doc_tokens(doc).text
         if i >= len(words) or i in blocked:
@@ -214,7 +219,13 @@ class PersonRecognizer(RuleComponent):
             j += 1
         n_first = j - i
         k = _skip_particles(doc, j)  # "Ursula von der Leyen", "Ludwig van Beethoven"
-        surname = k < len(words) and k not in blocked and is_name_token(words[k]) and not _is_role_or_org(words[k])
+        role_surname = (
+            n_first > 0 and k == j and k in roles and (k + 1 >= len(words) or k + 1 not in roles)
+            and not (k + 1 < len(words) and words[k + 1] in first_names())
+        )
+        surname = k < len(words) and (k not in blocked or role_surname) and is_name_token(words[k]) and (
+            role_surname or not _is_role_or_org(words[k])
+        )
         if surname and (k > j and words[k] in common_nouns() or words[k].endswith(_STREET_ENDINGS)):
             surname = False  # "kam Leo zur Welt": after a particle a noun is no surname; "Ben-Gurion-Straße"
         if n_first and surname:
@@ -226,6 +237,9 @@ class PersonRecognizer(RuleComponent):
         if n_first >= 2:
             return i, j  # "Thomas Werner": the surname is also a first name
         if anchor == "title" and not _is_role_or_org(words[i]):
+            nxt = i + 1
+            if nxt < len(words) and is_name_token(words[nxt]) and (nxt in roles or nxt not in blocked and words[nxt] not in common_nouns()):
+                return i, nxt + 1  # "Dr. Thadäus König": a first name we do not know, then the surname
             return i, i + 1  # "Frau Müller", "Herrn Berger", "Dr. Schmidt"
         if anchor == "role" and n_first == 0 and not _is_plain_word(words[i]):
             end = i + 1
@@ -331,11 +345,13 @@ def _org_index(doc: Doc) -> dict[int, str]:
     return index
 
 
-def _cluster(doc: Doc, candidates: dict[tuple[int, int], list[str]]) -> list[PersonCluster]:
+def _cluster(
+    doc: Doc, candidates: dict[tuple[int, int], list[str]], full_names: dict[tuple[int, int], str] | None = None
+) -> list[PersonCluster]:
     clusters: list[PersonCluster] = []
     for (s, e), titles in sorted(candidates.items(), key=lambda kv: -(kv[0][1] - kv[0][0])):
-        name = doc[s:e].text
-        if e - s == 1 and sum(c.surname == name and c.name != name for c in clusters) > 1:
+        name = (full_names or {}).get((s, e)) or doc[s:e].text
+        if e - s == 1 and (s, e) not in (full_names or {}) and sum(c.surname == name and c.name != name for c in clusters) > 1:
             continue  # "Fuchs" after "Stefanie Fuchs und Markus Fuchs": ambiguous, joins nobody
         target = None
         for c in clusters:
@@ -410,6 +426,24 @@ def _drop_locations(doc: Doc, tokens: set[int]) -> None:
         if c["mentions"]:
             clusters.append(c)
     doc._.ef_locations = clusters
+
+
+def _shared_surnames(doc: Doc, candidates: dict[tuple[int, int], list[str]], blocked: set[int]) -> dict[tuple[int, int], str]:
+    """'Lena und Kathrin Sicks', 'Carsten und Jörg Schlösser': the first name before "und" shares
+    the surname of the full name after it. It becomes a candidate of its own; RETURNS its full name."""
+    words = doc_tokens(doc).text
+    full: dict[tuple[int, int], str] = {}
+    for (s, e) in list(candidates):
+        if e - s < 2 or s < 2 or words[s - 1] != "und" or not _is_first_name(words[s]):
+            continue
+        k = s - 2
+        if k in blocked or not _is_first_name(words[k]) or words[k] in ambiguous_first_names():
+            continue
+        if any(cs <= k < ce and (cs, ce) != (k, k + 1) for cs, ce in candidates):
+            continue
+        candidates.setdefault((k, k + 1), [])
+        full[(k, k + 1)] = f"{words[k]} {words[e - 1]}"
+    return full
 
 
 def _attach_listed_roles(doc: Doc, clusters: list[PersonCluster]) -> None:
