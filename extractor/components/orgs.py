@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from spacy.lang.de.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -31,6 +32,7 @@ from extractor.german import (
     noun_gender,
 )
 from extractor.lexicon import (
+    ambiguous_first_names,
     common_nouns,
     first_names,
     compound_head,
@@ -312,6 +314,7 @@ class OrgRecognizer(RuleComponent):
                         start -= 1  # "Lausitzer Elektro- und Anlagenbau GmbH"
                     else:
                         break
+                start = _back_to_head(doc, start)
                 if start < i:
                     out.append((start, i + n))
                 break
@@ -370,9 +373,9 @@ class OrgRecognizer(RuleComponent):
         if self.cfg["use_ner"]:
             ranked += [(2, e.start, e.end) for e in doc.ents if e.label_ == "ORG" and self._plausible_ner_org(e)]
         ranked += [(1, s, e) for s, e in self._acronym_with_place(doc)]
-        chosen = _best_first(ranked, blocked)
+        chosen = [c for c in (self._trimmed(doc, s, e) for s, e in _best_first(ranked, blocked)) if c is not None]
         taken = {i for s, e in chosen for i in range(s, e)}
-        acronyms = [(s, e) for s, e in self._acronyms(doc) if s not in taken and s not in blocked]
+        acronyms = [(s, e) for s, e in self._acronyms(doc) if s not in taken and s not in blocked and not _shouted_word(doc[s].text)]
         clusters = self._cluster(doc, chosen, acronyms)
         spans = [Span(doc, s, e, label="ORG") for c in clusters for s, e in c.mentions]
         spans.sort(key=lambda sp: sp.start)
@@ -387,6 +390,29 @@ class OrgRecognizer(RuleComponent):
             for c in clusters
         ]
         return doc
+
+    def _trimmed(self, doc: Doc, s: int, e: int) -> tuple[int, int] | None:
+        """A candidate without a person's name at its end ("Landkreis Steinburg Mark Helfrich",
+        "Stadtrat Urs Raschle"), or None when what is left is no organisation: a bare head or role,
+        an event ("AWO-Regionalkonferenz", "Deutsche Meisterschaft"), or an upper-case word ("MIT",
+        "NEWS", "STÄRKER")."""
+        words = doc_tokens(doc).text
+        original_end = e
+        for j in range(s + 1, e):
+            unambiguous = words[j] in first_names() and words[j] not in ambiguous_first_names()
+            surname_last = words[j] in first_names() and j + 2 == e and is_capitalised(words[j + 1]) \
+                and words[j + 1] not in common_nouns() and words[j + 1] not in places()
+            if (unambiguous and (j + 1 == e or is_capitalised(words[j + 1]))) or surname_last:
+                e = j
+                break
+        if all(is_acronym(w) and _shouted_word(w) for w in words[s:e]):
+            return None
+        last = words[e - 1]
+        if e < original_end and e - s == 1 and not is_acronym(last) and (last in common_nouns() or compound_head(last, role_nouns())):
+            return None  # "Stadtrat Urs Raschle" without the name is the role
+        if head_entry(last) is None and _event_noun(last):
+            return None
+        return s, e
 
     def _cluster(self, doc: Doc, long_forms: list[tuple[int, int]], acronyms: list[tuple[int, int]]) -> list[OrgCluster]:
         clusters: list[OrgCluster] = []
@@ -480,9 +506,55 @@ def _is_unit_of_role(doc: Doc, start: int, found) -> bool:  # noqa: ANN001
     return compound_head(doc[start - 2].text, role_nouns()) is not None
 
 
+_NAME_CONNECTORS = frozenset("für fürs der des und an zur zum von vom im am in".split())
+
+
+def _back_to_head(doc: Doc, start: int, window: int = 8) -> int:
+    """'Verband der Selbständigen e.V.', 'Verein für Gartenbau und Landespflege Feucht e.V.': before
+    a legal-form name, connectors and capitalised words lead back to an organisation head."""
+    words, lower = doc_tokens(doc).text, doc_tokens(doc).lower
+    j = start - 1
+    best = start
+    while j >= 0 and j >= start - window:
+        if doc[j].is_sent_end or (j + 1 < len(doc) and doc[j + 1].is_sent_start and j + 1 <= start - 1):
+            break
+        if lower[j] in _NAME_CONNECTORS or is_capitalised(words[j]):
+            if is_capitalised(words[j]) and head_entry(words[j]) is not None and lower[j + 1] in _NAME_CONNECTORS:
+                best = j
+                while best > 0 and _is_org_adjective(words[best - 1]):
+                    best -= 1
+                break
+            j -= 1
+            continue
+        break
+    return best
+
+
+def _event_noun(text: str) -> bool:
+    """'Regionaldelegiertenkonferenz', 'Meisterschaft': an event, not a body."""
+    tail = text.rsplit("-", 1)[-1]
+    return tail in event_types() or compound_head(tail, event_types()) is not None
+
+
+def _shouted_word(text: str) -> bool:
+    """An upper-case German word ('MIT', 'UNS', 'STÄRKER', 'NEWS'), not an acronym."""
+    low = text.lower()
+    if low in STOP_WORDS or text.capitalize() in common_nouns():
+        return True
+    return len(text) >= 6 and sum(c in "AEIOUÄÖÜ" for c in text) >= 2
+
+
+def _place_adjective(text: str) -> bool:
+    """'Thüringer', 'Kieler', 'Berliner': an adjective from a place name, the same in every case."""
+    if not text.endswith("er") or not is_capitalised(text):
+        return False
+    stem = text[:-2]
+    return stem in places() or stem + "en" in places() or stem + "e" in places() or stem.rstrip("n") in places()
+
+
 def _is_org_adjective(text: str) -> bool:
-    """'Deutscher', 'Evangelische', and hyphenated 'Deutsch-Vietnamesische'."""
-    if _ORG_ADJECTIVE.match(text):
+    """'Deutscher', 'Evangelische', 'Thüringer', and hyphenated 'Deutsch-Vietnamesische'."""
+    if _ORG_ADJECTIVE.match(text) or _place_adjective(text):
         return True
     parts = text.split("-")
     return len(parts) > 1 and all(p[:1].isupper() for p in parts) and bool(_ORG_ADJECTIVE.match(parts[0])) and (
@@ -590,10 +662,14 @@ def normalise_name(span: Span) -> str:
         text = tok.text
         if k == head_i:
             text = head_text
-        elif head_i is not None and k < head_i and gender and (_is_org_adjective(text) or _is_capitalised_adjective(text)):
-            text = nominative_adjective(text, gender)
+        elif head_i is not None and k < head_i and gender and (_is_org_adjective(text) or _is_capitalised_adjective(text)) \
+                and not _place_adjective(text):
+            text = nominative_adjective(text, gender)  # "Berliner", "Kieler" never inflect
         words.append(text + tok.whitespace_)
-    return "".join(words).strip()
+    name = "".join(words).strip()
+    if name.endswith(".") and any(name[:-1].endswith(" " + suffix) for suffix in org_suffixes() if not suffix.endswith(".")):
+        name = name[:-1]  # "Müller GmbH." at the end of a sentence
+    return name
 
 
 @Language.factory(
