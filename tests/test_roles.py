@@ -223,8 +223,43 @@ def test_roles_attached_to_person(extractor_default: Extractor, text: str, expec
         pytest.param(
             "Die Referentinnen Laura Meyer und Eva Fischer sprachen über Fachkräfte.",
             [("Laura Meyer", ["Referentin"]), ("Eva Fischer", ["Referentin"])],
-            marks=_bug("a plural role before coordinated names reaches only the first: Eva Fischer gets []"),
             id="plural-role-two-names",
+        ),
+        pytest.param(
+            "Geehrt wurden die Kreistagsmitglieder Klaus Ewert, Jürgen Bart und Angelika Schulz.",
+            [("Klaus Ewert", ["Kreistagsmitglied"]), ("Jürgen Bart", ["Kreistagsmitglied"]), ("Angelika Schulz", ["Kreistagsmitglied"])],
+            id="plural-compound-three-names",
+        ),
+        pytest.param(
+            "Bürgermeister Hans Meier und Eva Roth eröffneten die Halle.",
+            [("Hans Meier", ["Bürgermeister"]), ("Eva Roth", [])],
+            id="singular-role-stays-with-its-name",
+        ),
+        pytest.param(
+            "Zu Beisitzern wurden Eva Roth, Jan Kurz und Ole Berg gewählt. Kassenprüfer sind Tim Lau und Uwe Sand.",
+            [("Eva Roth", ["Beisitzerin"]), ("Jan Kurz", ["Beisitzer"]), ("Ole Berg", ["Beisitzer"]),
+             ("Tim Lau", ["Kassenprüfer"]), ("Uwe Sand", ["Kassenprüfer"])],
+            id="election-and-copula-lists",
+        ),
+        pytest.param(
+            "Michael Hofmann, bisheriger stellvertretender Kommandant, ist zum neuen Kommandanten gewählt worden.",
+            [("Michael Hofmann", ["stellvertretender Kommandant", "Kommandant"])],
+            id="apposition-after-adjective-and-election",
+        ),
+        pytest.param(
+            "Als Nachfolgerin von Hans Meier wurde Eva Roth zur Vorsitzenden gewählt, Jan Kurz zum Stellvertreter.",
+            [("Hans Meier", []), ("Eva Roth", ["Vorsitzende"]), ("Jan Kurz", ["Stellvertreter"])],
+            id="election-groups-and-predecessor",
+        ),
+        pytest.param(
+            "Als Ehrengäste begrüßte er Dieter Posch und Melanie Eckhardt (MdL). Der 1. Vorsitzende Niko Löbig dankte.",
+            [("Dieter Posch", ["Ehrengast"]), ("Melanie Eckhardt", ["MdL", "Ehrengast"]), ("Niko Löbig", ["1. Vorsitzender"])],
+            id="guests-parliament-title-ordinal",
+        ),
+        pytest.param(
+            "Zu Gast war Irina Schmal, Kulturwissenschaftlerin und Germanistin. Den Vortrag hielt Dr. Ulrike Richter.",
+            [("Irina Schmal", ["Kulturwissenschaftlerin", "Germanistin"]), ("Ulrike Richter", [])],
+            id="coordinated-apposition-role-noun-surname",
         ),
     ],
 )

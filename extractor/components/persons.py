@@ -33,7 +33,7 @@ from extractor.german import (
     is_capitalised,
 )
 from extractor.components.orgs import head_entry
-from extractor.components.role_lists import gendered, listed_roles
+from extractor.components.role_lists import gendered, listed_roles, names_after_plural_role
 from extractor.components.roles import feminine_role
 from extractor.lexicon import (
     ambiguous_first_names,
@@ -66,6 +66,7 @@ _OFFICE_BODIES: dict[str, tuple[str, ...]] = {
 _PUBLISHER_CUE = re.compile(r"(?:\bwir als|\b[Uu]nser(?:es|er|em|en)?(?:\s+\w+)?)\s*(?:der|des|die|das)?\s*$")
 # Prepositions fused with an article ("zum", "im") take a noun phrase, and "aus" takes a place or
 # concept; written German does not put a bare person name after them.
+_PARLIAMENT_TITLES = frozenset({"MdB", "MdL", "MdEP", "MdA", "MdBB", "MdHB", "LAbg."})
 _STREET_ENDINGS = ("straße", "strasse", "platz", "allee", "gasse")
 _NO_BARE_NAME_AFTER = frozenset("aus im ins zum zur beim am vom".split())
 # Role kinds whose holder works for the organisation the passage is about.
@@ -450,7 +451,10 @@ def _attach_listed_roles(doc: Doc, clusters: list[PersonCluster]) -> None:
     """Roles named once for several people: elections, board lists, copulas (see role_lists)."""
     owner = {s: c for c in clusters for s, _ in c.mentions}
     mentions = {s: e for c in clusters for s, e in c.mentions}
-    for start, role in listed_roles(doc, doc.spans.get(ext.ROLES, []), mentions):
+    roles = doc.spans.get(ext.ROLES, [])
+    role_ends = {r.end for r in roles}
+    pairs = listed_roles(doc, roles, mentions) + names_after_plural_role(doc, roles, mentions, role_ends)
+    for start, role in pairs:
         c = owner[start]
         first = c.name.split()[0].split("-")[0]
         gender = first_names().get(first)
@@ -491,6 +495,17 @@ def _attach_roles_and_orgs(
             if appos is not None:
                 _add_role(c, appos)
                 _affiliation_after(doc, appos.end, c, orgs)
+                # ", Kulturwissenschaftlerin und Germanistin": a second role joined by "und"
+                k = appos.end
+                if k + 1 < len(doc) and doc[k].lower_ in {"und", "sowie"}:
+                    second = next((r for r in roles_by_end.values() if r.start == k + 1), None)
+                    if second is not None and second.end not in name_starts:
+                        _add_role(c, second)
+        # "Ulrich Freese (MdB)", "Eva Roth, MdL,": a parliament title after the name
+        k = e + 1 if e < len(doc) and doc[e].text in {"(", ","} else None
+        if k is not None and k < len(doc) and doc[k].text in _PARLIAMENT_TITLES:
+            if doc[k].text not in c.roles:
+                c.roles.append(doc[k].text)
         # "Franziska Wölfle als Kassiererin", "Anton von der Heide, der als Schriftführer …".
         j = e
         if j + 1 < len(doc) and doc[j].text == "," and doc[j + 1].lower_ in {"der", "die"}:

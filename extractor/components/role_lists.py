@@ -41,10 +41,24 @@ def _skip_adjectives_back(doc: Doc, k: int, limit: int = 2) -> int:
     return j
 
 
+def is_plural(role: Span) -> bool:
+    """The role is written in the plural: 'Ehrengäste', 'Beisitzerinnen', 'die Preisträger'."""
+    written = role.doc[role._.ef_role["head"]].text
+    head = role._.ef_role["role"].rsplit(" ", 1)[-1]
+    if written != head and not written.endswith(("s", "es")) or written.endswith("innen"):
+        return True
+    k = role.start - 1
+    return k >= 0 and role.doc[k].lower_ in {"die", "den"} and role._.ef_role.get("gender") == "m"
+
+
 def _is_cue(doc: Doc, role: Span, chunk: tuple[int, int], election: bool) -> bool:
     before = _skip_adjectives_back(doc, role.start)
     if before >= chunk[0] and doc[before].lower_ in _APPOINTING and election:
         return True  # "zum neuen Kommandanten gewählt", "als Beisitzerinnen bestätigt"
+    if is_plural(role):
+        k = before - 1 if before >= chunk[0] and doc[before].lower_ in {"den", "die"} else before
+        if k >= chunk[0] and doc[k].lower_ in {"als", "unter"}:
+            return True  # "Als Ehrengäste begrüßte er …", "Unter den Gästen waren …"
     if before >= chunk[0] and doc[before].lower_ in _COPULA:
         after = role.end
         if after >= chunk[1] or not doc[after].is_alpha:
@@ -127,3 +141,23 @@ def gendered(role: str, written: str, female: bool | None, feminine_of: Callable
             before = [w[:-1] if w.islower() and w.endswith("er") else w for w in role.split()[:-1]]
             return " ".join([*before, fem])
     return role
+
+
+def names_after_plural_role(doc: Doc, roles: Iterable[Span], mentions: dict[int, int], role_ends: set[int]) -> list[tuple[int, Span]]:
+    """(mention start, role) for the later names of a list after a plural role: "die Kreistagsmitglieder
+    A, B und C", "Preisträgerinnen A und B" (the first name takes the role by adjacency already).
+    A name with a role of its own ends the list."""
+    pairs: list[tuple[int, Span]] = []
+    for role in roles:
+        if role.end not in mentions or not is_plural(role):
+            continue
+        pos = mentions[role.end]
+        while pos < len(doc) and doc[pos].text in {",", "und", "sowie"}:
+            nxt = pos + 1
+            if nxt < len(doc) and doc[pos].text == "," and doc[nxt].lower_ in {"und", "sowie"}:
+                nxt += 1
+            if nxt not in mentions or nxt in role_ends:
+                break
+            pairs.append((nxt, role))
+            pos = mentions[nxt]
+    return pairs

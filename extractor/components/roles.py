@@ -40,6 +40,7 @@ class RoleMatch:
     participle: bool = False  # adjectival noun: "Vorsitzender"/"Vorsitzende"
 
 
+_ORDINAL = re.compile(r"^[1-9]\.$")
 _GENDER_INCLUSIVE = re.compile(r"^(.+?)([*:_/])in(?:nen)?$")
 _FEMININE_DETERMINERS = frozenset("die eine unsere ihre seine diese".split())
 _FEM_OBLIQUE = frozenset("der einer unserer ihrer seiner dieser".split())
@@ -98,6 +99,20 @@ class RoleLexicon:
             base = stem[:-1] if stem.endswith("r") else stem  # "Vorsitzende"
             gender = _participle_gender(text, (prev or "").lower())
             return RoleMatch(role=base if gender == "f" else base + "r", lemma=lemma, gender=gender, participle=True)
+        return self._compound_plural(text)
+
+    def _compound_plural(self, text: str) -> RoleMatch | None:
+        """'Kreistagsmitglieder' -> Kreistagsmitglied, 'Ehrengästen' -> Ehrengast: a compound whose
+        head is the (dative) plural of a role that may end compounds."""
+        low = text.lower()
+        for cut in (0, *range(2, len(low) - 3)):
+            tail = low[cut:]
+            lemma = self._plurals.get(tail) or (self._plurals.get(tail[:-1]) if tail.endswith("n") else None)
+            if lemma is None or not self._forms.get(lemma.lower(), ("", "", False, False))[2]:
+                continue
+            prefix = text[:cut]
+            head = lemma if not prefix or prefix.endswith("-") else lemma[:1].lower() + lemma[1:]
+            return RoleMatch(role=prefix + head, lemma=lemma, gender="m")
         return None
 
     def _lookup(self, stem: str) -> tuple[str, str, bool] | None:
@@ -271,6 +286,9 @@ class RoleTagger(RuleComponent):
                 if mod is not None:
                     start -= 1
                     role = f"{mod} {role}"
+            if start > 0 and _ORDINAL.match(doc[start - 1].text) and not doc[start - 1].is_sent_start:
+                start -= 1  # "1. Vorsitzender", "2. Schriftführerin": the ordinal names the office
+                role = f"{doc[start].text} {role}"
             end = tok.i + 1
             complement = None
             if match.lemma in GENERIC_HEADS or _names_a_unit(doc, end, org_starts):
