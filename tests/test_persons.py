@@ -355,3 +355,9 @@ def test_persons_surname_that_is_a_place(extractor_default: Extractor, text: str
 )
 def test_persons_affiliation(extractor_default: Extractor, text: str, expected: list) -> None:
     assert _found(extractor_default.extract(text)) == expected
+
+
+def test_persons_organisation_in_apposition(extractor_default: Extractor) -> None:
+    text = "Andrea Gerlach, BPW Wiesbaden e.V., und Jan Kurz, Musikverein Talheim e.V., wurden gewählt. Eva Roth, die Kassiererin, dankte."
+    found = {p.name: p.organisation for p in extractor_default.extract(text).persons}
+    assert found == {"Andrea Gerlach": "BPW Wiesbaden e.V.", "Jan Kurz": "Musikverein Talheim e.V.", "Eva Roth": None}

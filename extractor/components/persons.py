@@ -520,12 +520,23 @@ def _attach_roles_and_orgs(
         # "Anna Beispiel (IHK Berlin)", "Markus Beispiel vom BMAS".
         if e + 1 < len(doc) and doc[e].text == "(" and (e + 1) in orgs:
             c.organisation = c.organisation or orgs[e + 1]
+        # "Sigrid Isser, Frauen Union Hessen, …": an organisation in apposition, closed by a comma,
+        # a bracket, "und" or the end of the sentence.
+        if e + 1 < len(doc) and doc[e].text == "," and (e + 1) in orgs and c.organisation is None:
+            end = _org_ends(doc).get(e + 1)
+            if end is not None and (end >= len(doc) or doc[end].text in {",", ")", ".", ";"} or doc[end].lower_ in {"und", "sowie"}):
+                c.organisation = orgs[e + 1]
         _affiliation_after(doc, e, c, orgs)
 
 
 def _is_adjective(text: str) -> bool:
     """'bisheriger', 'langjährige', 'neuen': a lower-case inflected word before a role."""
     return text.isalpha() and text.islower() and text.endswith(("er", "e", "en", "es", "em")) and len(text) > 3
+
+
+def _org_ends(doc: Doc) -> dict[int, int]:
+    """Token where an organisation mention starts -> where it ends."""
+    return {sp.start: sp.end for sp in doc.spans.get(ext.ORGS, [])}
 
 
 def _fronted_role(doc: Doc, comma: int, roles_by_end: dict[int, Span]) -> Span | None:
