@@ -4,6 +4,7 @@
     python scripts/real_texts.py status            # missing texts and texts whose hash differs
     python scripts/real_texts.py fetch             # download missing texts (needs network access)
     python scripts/real_texts.py split             # dev/test by publisher domain, written into the index
+    python scripts/real_texts.py export -o /tmp/dev.jsonl --split dev   # input for any pipeline version
     python scripts/real_texts.py add r042 excerpt.json --url … --publisher … --kind … [--published …]
 
 The texts are third-party and never enter the repository; they live in `$EVENTFACTS_REAL_TEXTS`
@@ -82,6 +83,30 @@ def split(
     by_split = {name: [e for e in entries if e.split == name] for name in real.SPLITS}
     for name, chosen in by_split.items():
         typer.echo(f"{name}: {len(chosen)} reports from {len({real.publisher_domain(e.url) for e in chosen})} publishers")
+
+
+@app.command()
+def export(
+    output: Path = typer.Option(..., "-o", "--output", help="JSONL to write: one {id, text, published} per report."),
+    index: Path = typer.Option(real.INDEX_PATH, help="The index of the real-report set."),
+    texts: Optional[Path] = typer.Option(None, help="Text cache (default $EVENTFACTS_REAL_TEXTS or ~/.cache/eventfacts/real)."),
+    split: Optional[str] = typer.Option(None, help="Only this split (dev or test)."),
+) -> None:
+    """Write the cached texts of the index as extractor input, with `published` from the gold, so that
+    any version of the pipeline can be run on them (`eventfacts extract FILE -o pred.jsonl`) and
+    scored with `eventfacts evaluate --records corpus/real/gold --pred pred.jsonl`. Keep the file
+    outside the repository: it holds the third-party texts."""
+    entries = _entries(index, split)
+    found = real.load_texts(entries, texts)
+    with output.open("w", encoding="utf-8") as handle:
+        for entry in entries:
+            if entry.id not in found:
+                typer.echo(f"{entry.id}\tmissing", err=True)
+                continue
+            gold = real.GOLD_DIR / f"{entry.id}.json"
+            published = json.loads(gold.read_text(encoding="utf-8")).get("published") if gold.exists() else entry.published
+            handle.write(json.dumps({"id": entry.id, "text": found[entry.id], "published": published}, ensure_ascii=False) + "\n")
+    typer.echo(f"{len(found)} of {len(entries)} reports written to {output}", err=True)
 
 
 @app.command()
