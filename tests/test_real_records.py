@@ -79,6 +79,8 @@ def test_quantity_match_by_value_and_counted_noun() -> None:
     assert m.quantity_match(40, "Prozent", 40, "%")
     assert not m.quantity_match(25, "Teilnehmende", 26, "Teilnehmende")
     assert not m.quantity_match(9, "Bundesländern", 9, "Teilnehmende")
+    assert m.quantity_match(7000, "Mitglieder, Mitarbeiter und Gäste", 7000, "Mitglieder")
+    assert m.quantity_match(7, "Sportplaketten", 7, "Thüringer Sportplaketten")
 
 
 def test_event_name_match() -> None:

@@ -30,6 +30,7 @@ from ..numbers import (
     scale_of,
     to_plain,
 )
+from ..lexicon import places
 from .base import RuleComponent
 
 LABEL = "QUANTITY"
@@ -208,7 +209,7 @@ def find_quantities(doc: Doc, *, blocked: set[int] | frozenset[int] = frozenset(
     i = 0
     floor = 0  # a qualifier must not reach into the previous quantity
     while i < len(doc):
-        match = _match_at(doc, toks, i, blocked, floor)
+        match = _duration_adjective(doc, toks, i, blocked) or _match_at(doc, toks, i, blocked, floor)
         if match is None:
             i += 1
             continue
@@ -274,6 +275,35 @@ def _match_at(doc: Doc, toks: DocTokens, i: int, blocked: set[int] | frozenset[i
         unit_end=toks.idx[unit_last - 1] + len(toks.text[unit_last - 1]),
         qualifier=toks.span_text(qualifier_start, head) if qualifier_start is not None else None,
     )
+
+
+# "50-jährige", "60jährigen", "zweitägige", "sechzigjährigen": a measure inside an adjective.
+_DURATION = re.compile(r"^(?P<num>\d+|[a-zäöüß]+?)[-‑]?(?P<unit>jährig|tägig|wöchig|monatig|stündig|minütig)(?:e|en|er|es|em)?$", re.I)
+_DURATION_UNITS = {"jährig": "Jahre", "tägig": "Tage", "wöchig": "Wochen", "monatig": "Monate", "stündig": "Stunden", "minütig": "Minuten"}
+
+
+def _duration_adjective(doc: Doc, toks: DocTokens, i: int, blocked: set[int] | frozenset[int]) -> QuantityMatch | None:
+    """'das 50-jährige Bestehen' -> 50 Jahre, 'eine zweitägige Tagung' -> 2 Tage, also '100 jährige'.
+
+    The unit is the measure the adjective names; the text is the adjective as written."""
+    if i in blocked:
+        return None
+    text = toks.text[i]
+    end = i + 1
+    m = _DURATION.match(text)
+    if m is None and i + 1 < len(doc) and text.isdigit() and i + 1 not in blocked:
+        m = _DURATION.match(text + toks.text[i + 1]) if toks.text[i + 1][:1].islower() else None
+        end = i + 2
+    if m is None:
+        return None
+    num = m.group("num")
+    value = parse_digits(num) if num.isdigit() else parse_number_word(num)
+    if value is None or value <= 0:
+        return None
+    unit = _DURATION_UNITS[m.group("unit").lower()]
+    start_char = toks.idx[i]
+    return QuantityMatch(start=i, end=end, value=to_plain(value), unit=unit, unit_start=start_char,
+                         unit_end=toks.idx[end - 1] + len(toks.text[end - 1]), qualifier=None)
 
 
 def _number_core(toks: DocTokens, i: int) -> tuple[Decimal, int, str | None] | None:
@@ -422,6 +452,12 @@ def _unit_after(doc: Doc, j: int, blocked: set[int] | frozenset[int]) -> tuple[s
         if _is_noun(tok):
             if tok.lower_.rstrip(".") in NOT_COUNTED or _is_reference_noun(doc, k):
                 return None
+            if _capitalised_adjective(doc, k):
+                k += 1  # "7 Thüringer Sportplaketten", "45 Goldene Meisterbriefe": the noun follows
+                if _is_noun(doc[k]) and k not in blocked:
+                    end = _extend_noun(doc, k)
+                    return doc[k - 1:end].text, k - 1, end, "noun"
+                return None
             end = _extend_noun(doc, k)
             if any(m in blocked for m in range(k, end)):
                 return None
@@ -438,6 +474,17 @@ def _unit_after(doc: Doc, j: int, blocked: set[int] | frozenset[int]) -> tuple[s
             return None
         k += 1
     return None
+
+
+def _capitalised_adjective(doc: Doc, k: int) -> bool:
+    """'Thüringer', 'Goldene', 'Persönliche' before a capitalised noun: an adjective (of a place, or
+    capitalised in a name), not the counted noun."""
+    if k + 1 >= len(doc) or not _is_noun(doc[k + 1]):
+        return False
+    text = doc[k].text
+    if text.endswith("er") and (text[:-2] in places() or text[:-2] + "en" in places()):
+        return True
+    return text.endswith(("e", "en")) and text.lower().endswith(("ige", "igen", "liche", "lichen", "ische", "ischen", "ene", "enen", "ale", "alen"))
 
 
 def _is_noun(tok: Token) -> bool:

@@ -13,8 +13,9 @@ equal, or where a `*_match` function says so. All of it is plain string work on 
 - roles: equal head noun and modifiers ("stellvertretender Leiter der Abteilung X" = "stellvertretender
   Leiter"; "IHK-Präsident" = "Präsident"), gender and case endings of the modifiers ignored.
 - dates: equal ISO values; a day without a year may be written "--08-01" or "XXXX-08-01".
-- quantities: equal value and equal counted noun up to its case ending ("Teilnehmende" =
-  "Teilnehmenden"; "€" = "Euro", "%" = "Prozent").
+- quantities: equal value and a counted noun in common, up to its case ending ("Teilnehmende" =
+  "Teilnehmenden"; "7000 Mitglieder" = "7000 Mitglieder, Mitarbeiter und Gäste"; "€" = "Euro",
+  "%" = "Prozent").
 """
 
 from __future__ import annotations
@@ -238,12 +239,20 @@ def unit_key(unit: str) -> str:
     return _UNIT_ALIASES.get(last, stem(last.replace("*innen", "").replace(":innen", "").replace("_innen", "")))
 
 
+def _unit_words(unit: str) -> set[str]:
+    return {unit_key(w) for w in re.split(r"[\s,/]+", unit) if w and w.lower() not in {"und", "sowie", "oder"}}
+
+
 def quantity_match(gold_value: float, gold_unit: str, pred_value: float, pred_unit: str) -> bool:
+    """Equal values, and a counted noun in common: "7000 Mitglieder" = "7000 Mitglieder, Mitarbeiter
+    und Gäste", "7 Thüringer Sportplaketten" = "7 Sportplaketten"."""
     try:
         same_value = abs(float(gold_value) - float(pred_value)) <= 1e-6 * max(1.0, abs(float(gold_value)))
     except (TypeError, ValueError):
         return False
-    return same_value and unit_key(gold_unit) == unit_key(pred_unit)
+    if not same_value:
+        return False
+    return unit_key(gold_unit) == unit_key(pred_unit) or bool(_unit_words(gold_unit) & _unit_words(pred_unit))
 
 
 # --- event name --------------------------------------------------------------------------------
