@@ -88,6 +88,9 @@ def test_event_name_match() -> None:
     assert m.event_name_match("3. Berufsinfomesse Kempten", "„3. Berufsinfomesse Kempten“")
     assert m.event_name_match("Landesdelegiertentagung 2019", "Landesdelegiertentagung")
     assert not m.event_name_match("3. Berufsinfomesse Kempten 2024 im Allgäu", "Kempten")
+    assert m.event_name_match("Empfang zum Tag der Deutschen Einheit", "Empfang")
+    assert m.event_name_match("Neujahrsempfang", "Neujahrsempfang der Kreishandwerkerschaft")
+    assert not m.event_name_match("Neujahrsempfang", "Empfang")
 
 
 # --- the scorer --------------------------------------------------------------------------------

@@ -158,6 +158,19 @@ def _reads_as_name(span: Span) -> bool:
     return 0 < len(words) <= 4 and all(t.text[:1].isupper() or t.like_num for t in words)
 
 
+# Words of a quoted sentence, not of a title: pronouns, auxiliaries, modal verbs.
+_SENTENCE_WORDS = frozenset(
+    "ich wir uns du ihr er es man ist sind war waren hat haben hatte wird werden kann können muss "
+    "müssen soll sollen will wollen tun tut gibt".split()
+)
+
+
+def _reads_as_title(span: Span) -> bool:
+    """A motto or title ('Gemeinsam stark für die Region'), not a quoted sentence ('Wir tun es')."""
+    words = [t for t in span if t.is_alpha]
+    return 0 < len(words) <= 10 and not any(t.lower_ in _SENTENCE_WORDS for t in words)
+
+
 def _staff_of_host(doc: Doc, organisers: list[str]) -> None:
     """People holding a staff function ("Referatsleiter", "Hauptgeschäftsführer") whom the text
     ties to no organisation work for the host, when the report names exactly one host.
@@ -303,7 +316,7 @@ class EventFramer(RuleComponent):
         topic_span = self._topic(doc, title, lead_end)
         if topic_span is not None and name_span is not None and topic_span.start_char == name_span.start_char:
             topic_span = None  # a quoted name is not also the motto
-        if topic_span is not None and not marked:
+        if topic_span is not None and not marked and _reads_as_title(topic_span):
             # ANNOTATION.md: a title or motto names the event before a bare event noun does
             name_span = Span(doc, topic_span.start, topic_span.end, label="EVENT")
         if name_span is not None:
