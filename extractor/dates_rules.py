@@ -119,6 +119,10 @@ _NUM_DATE = re.compile(
     rf"(?:(?P<y>{_YEAR})|(?P<yy>\d\d))?(?![\d])"
 )
 _ISO_DATE = re.compile(rf"(?<![\w.-])(?P<y>{_YEAR})-(?P<m>0[1-9]|1[0-2])-(?P<d>0[1-9]|[12]\d|3[01])(?![\w-])")
+_MONTH_NAMES = ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober",
+                "November", "Dezember")
+# "2023-11": an ISO month (page metadata lines, tables); not "2023-2024" (a range) nor a code part.
+_ISO_MONTH = re.compile(rf"(?<![\w.-])(?P<y>{_YEAR})-(?P<m>0[1-9]|1[0-2])(?![\w-]|\.\d)")
 _MONTH_RANGE = re.compile(
     rf"(?<!\w)(?P<m1>{_MONTH_FULL})(?:\s+(?P<y1>{_YEAR}))?(?:{_DASH}|\s+bis\s+)(?P<m2>{_MONTH_FULL})"
     rf"(?:\s+(?P<y2>{_YEAR}){_YEAR_END})?"
@@ -192,6 +196,7 @@ _REQUIRED: dict[re.Pattern[str], re.Pattern[str]] = {
     _NUM_RANGE_FULL: _DAY_DOT_MONTH,
     _NUM_DATE: _DAY_DOT_MONTH,
     _ISO_DATE: re.compile(r"\d{4}-\d"),
+    _ISO_MONTH: re.compile(r"\d{4}-[01]\d"),
     _PRIOR_YEAR: re.compile("Vorjahr"),
     _AGO: re.compile(r"[Vv]or\s"),
     _REL_WEEKDAY_RANGE: _WEEKDAY_NAME,
@@ -577,6 +582,10 @@ def find_candidates(text: str, published: date | None = None) -> list[Candidate]
         add(Candidate(m.start(), m.end(), "point", (_num_day(m["d"], m["m"], y),), weekday=_weekday(m["wd"])))
     for m in scan(_ISO_DATE):
         add(Candidate(m.start(), m.end(), "point", (_point(m.group(), "day", True, m["d"]),)))
+    for m in scan(_ISO_MONTH):
+        if any(c.isdigit() for c in _prev_word(text, m.start())[0]):
+            continue  # "Tel. 0661 2024-11": part of a number
+        add(Candidate(m.start(), m.end(), "point", (_month_point(_MONTH_NAMES[int(m["m"]) - 1], m["y"]),)))
     for m in scan(_MONTH_RANGE):
         if m["y1"] is None and m["y2"] is None and _prev_word(text, m.start())[0].lower() not in {
             "von", "zwischen", "im"

@@ -265,6 +265,7 @@ _DAY_WORDS = re.compile(
     r"(?:e|en|es|s)?$"
 )
 _ORDINAL = re.compile(r"^\d{1,2}\.$")
+_ISO_MONTH_STAMP = re.compile(r"^\d{4}-\d{2}$")
 _YEAR = re.compile(r"^(19|20)\d\d$")
 _LEAD_CHARS = 600
 
@@ -427,6 +428,8 @@ class EventFramer(RuleComponent):
                 continue
             if info.get("relative") and info.get("granularity") != "day":
                 continue
+            if _ISO_MONTH_STAMP.match(sp.text):
+                continue  # "2023-11": a page's date stamp, not when the event took place
             value = info.get("value") or ""
             if info.get("granularity") in {"day", "month"} and "X" not in value:
                 start, _, end = value.partition("/")
