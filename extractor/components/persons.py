@@ -66,6 +66,7 @@ _OFFICE_BODIES: dict[str, tuple[str, ...]] = {
 _PUBLISHER_CUE = re.compile(r"(?:\bwir als|\b[Uu]nser(?:es|er|em|en)?(?:\s+\w+)?)\s*(?:der|des|die|das)?\s*$")
 # Prepositions fused with an article ("zum", "im") take a noun phrase, and "aus" takes a place or
 # concept; written German does not put a bare person name after them.
+_LIST_DASHES = frozenset({"–", "-", ":", "—"})
 _PARLIAMENT_TITLES = frozenset({"MdB", "MdL", "MdEP", "MdA", "MdBB", "MdHB", "LAbg."})
 _STREET_ENDINGS = ("straße", "strasse", "platz", "allee", "gasse")
 _NO_BARE_NAME_AFTER = frozenset("aus im ins zum zur beim am vom".split())
@@ -473,10 +474,29 @@ def _attach_roles_and_orgs(
         role = roles_by_end.get(k)
         if role is None and k > 0 and doc[k - 1].text == ",":
             role = _fronted_role(doc, k - 1, roles_by_end)
+        if role is None and k > 1 and doc[k - 1].text in _LIST_DASHES:
+            role = roles_by_end.get(k - 1)  # "1. Vorsitzender – Justus Brödder", "Kassierer: Eva Roth"
         if role is not None:
             _add_role(c, role)
             _affiliation_from_role(doc, role, c)
             _affiliation_after(doc, role.end, c, orgs)
+            # "Landrat und Aufsichtsratsvorsitzender Martin Neumeyer", "Überraschungsgast
+            # Wirtschaftskammerpräsident Christoph Leitl": more roles stacked before the name
+            j = role.start
+            for _ in range(2):
+                if j > 1 and doc[j - 1].lower_ in {"und", "sowie"} and roles_by_end.get(j - 1) is not None:
+                    j -= 1
+                earlier = roles_by_end.get(j)
+                if earlier is None or earlier.end in name_starts and earlier.end != role.start and doc[j].lower_ not in {"und", "sowie"}:
+                    break
+                _add_role(c, earlier)
+                j = earlier.start
+        # "Dr. Walter Seubert (Präsident der Hessischen Hochschule …)": the role in brackets
+        if e + 1 < len(doc) and doc[e].text == "(":
+            bracket = next((r for r in roles_by_end.values() if r.start == e + 1), None)
+            if bracket is not None:
+                _add_role(c, bracket)
+                _affiliation_after(doc, bracket.end, c, orgs)
         # Apposition after the name: ", stellvertretender Leiter der Abteilung …", also after
         # adjectives (", bisheriger stellvertretender Kommandant"); not a role that opens the next
         # name of a list (", stellvertretender Bürgermeister Gottfried Bindrim").
@@ -490,8 +510,10 @@ def _attach_roles_and_orgs(
                     break
                 j += 1
                 appos = next((r for r in roles_by_end.values() if r.start == j), None)
-            if appos is not None and appos.end in name_starts:
-                appos = None
+            if appos is not None and (appos.end in name_starts or (
+                appos.end + 1 < len(doc) and doc[appos.end].text in _LIST_DASHES and appos.end + 1 in name_starts
+            )):
+                appos = None  # the role opens the next name: ", 2. Vorsitzende – Alena Bell"
             if appos is not None:
                 _add_role(c, appos)
                 _affiliation_after(doc, appos.end, c, orgs)
@@ -561,6 +583,8 @@ def _fronted_role(doc: Doc, comma: int, roles_by_end: dict[int, Span]) -> Span |
     if role is None:
         return None
     before = doc[role.start - 1] if role.start > 0 else None
+    if before is not None and before.lower_ in {"zum", "zur", "zu", "als"}:
+        return None  # "… zum Feuerwehrmann, Daniel Gietl zum …": the role of an earlier clause
     if before is None or before.is_sent_start or before.lower_ in DETERMINERS or before.lower_ in PREPOSITIONS:
         return role
     return role if role.start > 0 and doc[role.start].is_sent_start else None

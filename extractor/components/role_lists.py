@@ -22,7 +22,7 @@ from spacy.tokens import Doc, Span
 
 _ELECTION = frozenset(
     "gewählt wiedergewählt neugewählt bestätigt ernannt berufen bestimmt gekürt benannt eingesetzt "
-    "einstimmig wählte wählten ernannte ernannten bestätigte bestätigten".split()
+    "einstimmig wählte wählten ernannte ernannten bestätigte bestätigten befördert beförderte beförderten".split()
 )
 _COPULA = frozenset("ist sind bleibt bleiben wurde wurden wird werden war waren bleibt".split())
 _APPOINTING = frozenset({"zum", "zur", "zu", "als"})
