@@ -62,6 +62,9 @@ _OFFICE_BODIES: dict[str, tuple[str, ...]] = {
     "Präsident": ("Universität", "Hochschule", "Kammer", "Verband"),
     "Kanzler": ("Universität", "Hochschule"),
     "Dekan": ("Universität", "Hochschule"),
+    "Botschafter": ("Botschaft",),
+    "Direktor": ("Akademie", "Institut", "Museum", "Schule"),
+    "Schulleiter": ("Schule", "Gymnasium", "Realschule", "Gesamtschule", "Oberschule"),
 }
 _PUBLISHER_CUE = re.compile(r"(?:\bwir als|\b[Uu]nser(?:es|er|em|en)?(?:\s+\w+)?)\s*(?:der|des|die|das)?\s*$")
 # Prepositions fused with an article ("zum", "im") take a noun phrase, and "aus" takes a place or
@@ -632,7 +635,12 @@ def _affiliation_by_office(doc: Doc, c: PersonCluster, lemmas: dict[str, str]) -
         heads = next((b for office, b in _OFFICE_BODIES.items() if lemma.endswith(office) or lemma.endswith(office.lower())), ())
         if not heads:
             continue
-        bodies = {o["name"] for o in doc._.ef_orgs or [] if o["name"].split(" ")[0].endswith(heads) or o["name"].endswith(heads)}
+        # by the first word's compound head too: a Landrat heads the "Altmarkkreis Salzwedel"
+        low_heads = tuple(h.lower() for h in heads)
+        bodies = {
+            o["name"] for o in doc._.ef_orgs or []
+            if o["name"].split(" ")[0].lower().endswith(low_heads) or o["name"].endswith(heads)
+        }
         if len(bodies) == 1:
             c.organisation = bodies.pop()
             return
