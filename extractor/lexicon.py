@@ -99,6 +99,7 @@ class OrgHead(_Entry):
     kind: OrgKind
     gender: Literal["m", "f", "n"] | None = Field(default=None, description="Grammatical gender (from german-nouns).")
     plural: str | None = Field(default=None, description="Nominative plural ('Schulen'); a name may be plural.")
+    names_alone: bool = Field(default=False, description="The bare head names one body: 'Bundestag', 'Europarat'.")
 
 
 class VenueHead(_Entry):

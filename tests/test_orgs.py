@@ -289,3 +289,10 @@ def test_orgs_acronym_with_seat_joins_long_form(extractor_default: Extractor, te
     (org,) = extractor_default.extract(text).organisations
     assert (org.name, org.acronym) == (name, acronym)
     assert [(m.start, m.end, m.text) for m in org.mentions] == _spans(text, *mentions)
+
+
+def test_orgs_single_word_bodies(extractor_default: Extractor) -> None:
+    text = ("Vertreter von Bundesregierung, Bundestag und Europarat sowie des Bundesinnenministeriums kamen. "
+            "Das Ministerium und das Bundesministerium schwiegen.")
+    names = [o.name for o in extractor_default.extract(text).organisations]
+    assert names == ["Bundesregierung", "Bundestag", "Europarat", "Bundesinnenministerium"]

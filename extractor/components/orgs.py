@@ -223,7 +223,7 @@ class OrgRecognizer(RuleComponent):
             if _is_unit_of_role(doc, start, found):
                 continue  # "Leiterin des Amtes für Wirtschaftsförderung": part of the role
             hyphen_prefix = "-" in text and is_acronym(text.split("-")[0])
-            if end == i + 1 and start == i and not hyphen_prefix:
+            if end == i + 1 and start == i and not hyphen_prefix and not _names_alone(text, found):
                 continue  # a bare head ("das Ministerium", "die Handwerkskammer") names nothing yet
             out.append((start, end))
         return out
@@ -528,6 +528,15 @@ def _back_to_head(doc: Doc, start: int, window: int = 8) -> int:
             continue
         break
     return best
+
+
+def _names_alone(text: str, found) -> bool:  # noqa: ANN001 - (OrgHead, prefix)
+    """'Bundestag', 'Europarat' name one body; so does a federal compound with its own field
+    ('Bundesinnenministerium', 'Bundesfinanzministerium'), unlike 'Bundesministerium' or 'Ministerium'."""
+    entry, prefix = found
+    if entry.names_alone and not prefix:
+        return True
+    return prefix.startswith("Bundes") and len(prefix) >= len("Bundes") + 3 and entry.kind == "authority"
 
 
 def _event_noun(text: str) -> bool:
