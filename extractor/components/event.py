@@ -410,14 +410,16 @@ class EventFramer(RuleComponent):
             return towns[0]
         if venues:
             return venues[0]
-        if candidates:
-            return candidates[0][0]
         dateline = next((x for x in doc.spans.get(ext.LAYOUT, []) if x.label_ == "DATELINE"), None)
         if dateline is not None:
             for sp in doc.spans.get(ext.LOCATIONS, []):
                 if sp.start == dateline.start:
                     return by_start.get(sp.start_char, (None, None))[0]
-        return None
+        if candidates:
+            return candidates[0][0]
+        # No "in …": the first town or venue the headline and lead name at all
+        lead = [by_start[s] for s in sorted(by_start) if s <= lead_end]
+        return next((name for name, kind in lead if kind in {"city", "venue"}), None)
 
     def _when(self, doc: Doc, lead_end: int, name_span: Span | None) -> tuple[str | None, str | None]:
         dates = list(doc.spans.get(ext.DATES, []))
