@@ -27,6 +27,7 @@ _MAX_WORDS = 4
 # English phrase words ("Peer Learning", "Customer Journey"): press German borrows them, place names rarely.
 _ENGLISH_WORDS = frozenset("learning journey the of and for day week lab hub camp talk summit".split())
 # First words of multiword place names the gazetteer may lack: "Bad Doberan", "Sankt Wendel".
+_SPA_PREFIXES = frozenset({"Bad", "St.", "Sankt"})
 _PLACE_PREFIXES = frozenset("Bad Sankt St. Groß Klein Neu Alt Ober Unter Nieder Hohen Markt Schloss".split())
 
 
@@ -179,6 +180,9 @@ class LocationRecognizer(RuleComponent):
                 return None
             # "Berliner Straße", "Hamburger Hafen" are not forms in the gazetteer; but a place
             # followed by a hyphen continuation ("Berlin-Mitte") is kept as written.
+            if i > 0 and words[i - 1] in _SPA_PREFIXES and i - 1 not in blocked:
+                # "Bad Blankenburg", "St. Wendel" where the gazetteer knows only the bare name
+                return i - 1, i + n, f"{words[i - 1]} {entry.name}", entry.kind
             return i, i + n, entry.name, entry.kind
         return None
 

@@ -119,8 +119,11 @@ def _is_noun_too(text: str) -> bool:
 
 
 def _is_plain_word(text: str) -> bool:
-    """A capitalised common noun or place: not a surname on its own ('Unternehmen', 'Berlin')."""
-    return text in common_nouns() or text in places() or text in org_heads()
+    """A capitalised common noun or place, or a compound ending in a common noun of five letters
+    or more: not a surname on its own ('Unternehmen', 'Berlin', 'Bauausschuss')."""
+    if text in common_nouns() or text in places() or text in org_heads():
+        return True
+    return any(text[k].upper() + text[k + 1 :] in common_nouns() for k in range(3, len(text) - 4))
 
 
 class PersonRecognizer(RuleComponent):
