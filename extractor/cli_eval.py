@@ -119,7 +119,7 @@ def evaluate_command(
         typer.echo("error: give a gold JSONL file, or --records DIR for real-report gold", err=True)
         raise typer.Exit(2)
     from extractor.errors import ModelLoadError
-    from extractor.evaluate import compare_results, render_comparison, render_errors, render_markdown, run_evaluation
+    from extractor.evaluation import compare_results, render_comparison, render_errors, render_markdown, run_evaluation
     from extractor.gold import GoldFormatError
 
     result = _run_or_exit(lambda: run_evaluation(gold, pred_path=pred, model=model, with_errors=errors),

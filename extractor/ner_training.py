@@ -17,7 +17,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, DocBin, Span
 from spacy.util import filter_spans
 
-from extractor.evaluate import read_conll
+from extractor.evaluation import read_conll
 
 LABELS = ("PER", "ORG", "LOC", "MISC")
 # GermEval 2014 is only available as its 2,200-sentence dev split: cut it once, with this seed, into a
@@ -67,7 +67,7 @@ def mask_name_candidates(doc: Doc, is_candidate) -> int:
 
 
 def read_sentences(path: Path) -> list[tuple[list[str], list[str]]]:
-    """All sentences of a CoNLL file (see `extractor.evaluate.read_conll`)."""
+    """All sentences of a CoNLL file (see `extractor.evaluation.read_conll`)."""
     return list(read_conll(path))
 
 

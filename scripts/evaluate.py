@@ -1,6 +1,6 @@
 """Evaluate the pipeline against gold: `python scripts/evaluate.py GOLD.jsonl [--pred P] [--json] [--errors] [--compare B]`.
 
-The same command as `eventfacts evaluate`; the logic lives in extractor/evaluate.py and
+The same command as `eventfacts evaluate`; the logic lives in extractor/evaluation/ and
 extractor/cli_eval.py, this wrapper only makes the repository importable.
 """
 

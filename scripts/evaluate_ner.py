@@ -27,7 +27,7 @@ from spacy.tokens import Doc  # noqa: E402
 from spacy.util import filter_spans, minibatch  # noqa: E402
 
 from extractor import extensions  # noqa: E402
-from extractor.evaluate import read_conll, score_iob2, spans_to_iob2  # noqa: E402
+from extractor.evaluation import read_conll, score_iob2, spans_to_iob2  # noqa: E402
 from extractor.pipeline import load_pipeline  # noqa: E402
 
 GROUPS = {extensions.PERSONS: "PER", extensions.ORGS: "ORG", extensions.LOCATIONS: "LOC"}

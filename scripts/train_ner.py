@@ -218,7 +218,7 @@ def pipeline_scores(conll: Path) -> dict:
     """Strict P/R/F of the full `--model default` pipeline (scripts/evaluate_ner.py logic) on a CoNLL file."""
     import importlib.util
 
-    from extractor.evaluate import score_iob2
+    from extractor.evaluation import score_iob2
     from extractor.pipeline import load_pipeline
 
     spec = importlib.util.spec_from_file_location("evaluate_ner", ROOT / "scripts" / "evaluate_ner.py")

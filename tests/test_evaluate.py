@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from extractor.evaluate import (
+from extractor.evaluation import (
     Delta,
     SentenceIndex,
     compare_results,

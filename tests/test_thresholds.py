@@ -1,5 +1,5 @@
 """Regression guard: the embedded default pipeline on corpus/annotated/test.jsonl must stay above
-the minimums in corpus/thresholds.csv (field,metric,min; see extractor.evaluate.metric_value)."""
+the minimums in corpus/thresholds.csv (field,metric,min; see extractor.evaluation.metric_value)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from extractor.evaluate import metric_value, run_evaluation
+from extractor.evaluation import metric_value, run_evaluation
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLD = ROOT / "corpus" / "annotated" / "test.jsonl"
