@@ -32,7 +32,15 @@ from extractor.german import (
     has_determiner,
     is_capitalised,
 )
-from extractor.components.orgs import head_entry
+from extractor.components.affiliations import (
+    AFFILIATION_WORDS,
+    affiliation_after,
+    affiliation_by_compound,
+    affiliation_by_office,
+    affiliation_from_role,
+    affiliation_nearby,
+    affiliation_of_publisher,
+)
 from extractor.components.role_lists import gendered, listed_roles, names_after_plural_role
 from extractor.components.roles import feminine_role
 from extractor.lexicon import (
@@ -48,33 +56,12 @@ from extractor.lexicon import (
 
 # "Fuchs", "Müller-Lüdenscheidt", "Aydın", "O'Neill": an upper-case letter, then lower-case letters.
 _NAME_TOKEN = re.compile(r"^[^\W\d_][^\W\d_'’]*(?:['’][^\W\d_]+)?(?:-[^\W\d_][^\W\d_'’]*)*$")
-# Words before an organisation that tie a person to it: "Anna Beispiel vom BMAS".
-_AFFILIATION_WORDS = frozenset({"vom", "von", "des", "der", "bei", "beim", "im", "aus", "am", "für", "an"})
-# Offices and the bodies they head (by the end of the organisation's first word or of its name).
-_OFFICE_BODIES: dict[str, tuple[str, ...]] = {
-    "Bürgermeister": ("Stadt", "Gemeinde", "Stadtverwaltung", "Hansestadt", "Markt"),
-    "Oberbürgermeister": ("Stadt", "Stadtverwaltung", "Hansestadt"),
-    "Landrat": ("Kreis", "Landkreis", "Landratsamt"),
-    "minister": ("ministerium",),
-    "Staatssekretär": ("ministerium",),
-    "Ministerialdirektor": ("ministerium",),
-    "Rektor": ("Universität", "Hochschule"),
-    "Präsident": ("Universität", "Hochschule", "Kammer", "Verband"),
-    "Kanzler": ("Universität", "Hochschule"),
-    "Dekan": ("Universität", "Hochschule"),
-    "Botschafter": ("Botschaft",),
-    "Direktor": ("Akademie", "Institut", "Museum", "Schule"),
-    "Schulleiter": ("Schule", "Gymnasium", "Realschule", "Gesamtschule", "Oberschule"),
-}
-_PUBLISHER_CUE = re.compile(r"(?:\bwir als|\b[Uu]nser(?:es|er|em|en)?(?:\s+\w+)?)\s*(?:der|des|die|das)?\s*$")
-# Prepositions fused with an article ("zum", "im") take a noun phrase, and "aus" takes a place or
-# concept; written German does not put a bare person name after them.
 _LIST_DASHES = frozenset({"–", "-", ":", "—"})
 _PARLIAMENT_TITLES = frozenset({"MdB", "MdL", "MdEP", "MdA", "MdBB", "MdHB", "LAbg."})
 _STREET_ENDINGS = ("straße", "strasse", "platz", "allee", "gasse")
+# Prepositions fused with an article ("zum", "im") take a noun phrase, and "aus" takes a place or
+# concept; written German does not put a bare person name after them.
 _NO_BARE_NAME_AFTER = frozenset("aus im ins zum zur beim am vom".split())
-# Role kinds whose holder works for the organisation the passage is about.
-_NEARBY_KINDS = frozenset({"function", "profession"})
 _MONTHS_AND_DAYS = frozenset(
     "Januar Februar März April Mai Juni Juli August September Oktober November Dezember "
     "Montag Dienstag Mittwoch Donnerstag Freitag Samstag Sonntag".split()
@@ -185,10 +172,10 @@ class PersonRecognizer(RuleComponent):
         kinds = {sp._.ef_role["role"]: sp._.ef_role.get("kind") for sp in doc.spans.get(ext.ROLES, [])}
         lemmas = {sp._.ef_role["role"]: sp._.ef_role.get("lemma") for sp in doc.spans.get(ext.ROLES, [])}
         for c in clusters:
-            _affiliation_of_publisher(doc, c)
-            _affiliation_by_office(doc, c, lemmas)
-            _affiliation_by_compound(doc, c)
-            _affiliation_nearby(doc, c, kinds)
+            affiliation_of_publisher(doc, c)
+            affiliation_by_office(doc, c, lemmas)
+            affiliation_by_compound(doc, c)
+            affiliation_nearby(doc, c, kinds)
         spans = sorted((Span(doc, s, e, label="PER") for c in clusters for s, e in c.mentions), key=lambda x: x.start)
         doc.spans[self.cfg["spans_key"]] = spans
         toks = doc_tokens(doc)
@@ -484,8 +471,8 @@ def _attach_roles_and_orgs(
             role = roles_by_end.get(k - 1)  # "1. Vorsitzender – Justus Brödder", "Kassierer: Eva Roth"
         if role is not None:
             _add_role(c, role)
-            _affiliation_from_role(doc, role, c)
-            _affiliation_after(doc, role.end, c, orgs)
+            affiliation_from_role(doc, role, c)
+            affiliation_after(doc, role.end, c, orgs)
             # "Landrat und Aufsichtsratsvorsitzender Martin Neumeyer", "Überraschungsgast
             # Wirtschaftskammerpräsident Christoph Leitl": more roles stacked before the name
             j = role.start
@@ -502,7 +489,7 @@ def _attach_roles_and_orgs(
             bracket = next((r for r in roles_by_end.values() if r.start == e + 1), None)
             if bracket is not None:
                 _add_role(c, bracket)
-                _affiliation_after(doc, bracket.end, c, orgs)
+                affiliation_after(doc, bracket.end, c, orgs)
         # Apposition after the name: ", stellvertretender Leiter der Abteilung …", also after
         # adjectives (", bisheriger stellvertretender Kommandant"); not a role that opens the next
         # name of a list (", stellvertretender Bürgermeister Gottfried Bindrim").
@@ -522,7 +509,7 @@ def _attach_roles_and_orgs(
                 appos = None  # the role opens the next name: ", 2. Vorsitzende – Alena Bell"
             if appos is not None:
                 _add_role(c, appos)
-                _affiliation_after(doc, appos.end, c, orgs)
+                affiliation_after(doc, appos.end, c, orgs)
                 # ", Kulturwissenschaftlerin und Germanistin": a second role joined by "und"
                 k = appos.end
                 if k + 1 < len(doc) and doc[k].lower_ in {"und", "sowie"}:
@@ -554,7 +541,7 @@ def _attach_roles_and_orgs(
             end = _org_ends(doc).get(e + 1)
             if end is not None and (end >= len(doc) or doc[end].text in {",", ")", ".", ";"} or doc[end].lower_ in {"und", "sowie"}):
                 c.organisation = orgs[e + 1]
-        _affiliation_after(doc, e, c, orgs)
+        affiliation_after(doc, e, c, orgs)
 
 
 def _is_adjective(text: str) -> bool:
@@ -581,7 +568,7 @@ def _fronted_role(doc: Doc, comma: int, roles_by_end: dict[int, Span]) -> Span |
     if j > 0 and (j - 1) in places:
         while j > 0 and (j - 1) in places:
             j -= 1
-        if j > 0 and doc[j - 1].lower_ in _AFFILIATION_WORDS:
+        if j > 0 and doc[j - 1].lower_ in AFFILIATION_WORDS:
             j -= 1
         while j > 0 and doc[j - 1].lower_ in ARTICLES:
             j -= 1
@@ -594,113 +581,6 @@ def _fronted_role(doc: Doc, comma: int, roles_by_end: dict[int, Span]) -> Span |
     if before is None or before.is_sent_start or before.lower_ in DETERMINERS or before.lower_ in PREPOSITIONS:
         return role
     return role if role.start > 0 and doc[role.start].is_sent_start else None
-
-
-def _affiliation_from_role(doc: Doc, role: Span, c: PersonCluster) -> None:
-    """'IHK-Hauptgeschäftsführer' ties the person to the organisation called IHK in the text."""
-    prefix = role._.ef_role.get("org_prefix")
-    if c.organisation is not None or not prefix:
-        return
-    for cluster in doc._.ef_orgs or []:
-        if prefix in {cluster["acronym"], cluster["name"]}:
-            c.organisation = cluster["name"]
-            return
-
-
-def _affiliation_by_compound(doc: Doc, c: PersonCluster) -> None:
-    """'Kammerpräsident', 'Vereinsvorsitzende', 'Verbandsgeschäftsführer': the first part of the role
-    names the kind of body; with exactly one such organisation in the text, that is it."""
-    if c.organisation is not None:
-        return
-    for role in c.roles:
-        head = role.split(" ")[-1]
-        for cut in range(3, len(head) - 3):
-            prefix = head[:cut].rstrip("s")
-            found = head_entry(prefix[:1].upper() + prefix[1:]) if prefix else None
-            if found is None:
-                continue
-            kind = found[0].head.lower()
-            bodies = {o["name"] for o in doc._.ef_orgs or [] if kind in o["name"].split(" ")[0].lower() or kind in o["name"].lower().split()}
-            if len(bodies) == 1:
-                c.organisation = bodies.pop()
-                return
-
-
-def _affiliation_by_office(doc: Doc, c: PersonCluster, lemmas: dict[str, str]) -> None:
-    """An office names its body: a mayor heads the 'Stadt X', a minister the ministry in the text.
-
-    Used only when exactly one organisation of that kind is named in the document.
-    """
-    if c.organisation is not None:
-        return
-    for role in c.roles:
-        lemma = lemmas.get(role) or ""
-        heads = next((b for office, b in _OFFICE_BODIES.items() if lemma.endswith(office) or lemma.endswith(office.lower())), ())
-        if not heads:
-            continue
-        # by the first word's compound head too: a Landrat heads the "Altmarkkreis Salzwedel"
-        low_heads = tuple(h.lower() for h in heads)
-        bodies = {
-            o["name"] for o in doc._.ef_orgs or []
-            if o["name"].split(" ")[0].lower().endswith(low_heads) or o["name"].endswith(heads)
-        }
-        if len(bodies) == 1:
-            c.organisation = bodies.pop()
-            return
-
-
-def _affiliation_of_publisher(doc: Doc, c: PersonCluster) -> None:
-    """'unsere Kassiererin' works for the publisher: the organisation written as 'wir als X' or 'unser Verein X'."""
-    if c.organisation is not None:
-        return
-    s, _ = min(c.mentions)
-    if not any(t.lower_.startswith("unser") for t in doc[max(0, s - 4) : s]):
-        return
-    for o in doc._.ef_orgs or []:
-        for start, _ in o["mentions"]:
-            before = doc_tokens(doc).doc_text[max(0, start - 40) : start]
-            if _PUBLISHER_CUE.search(before):
-                c.organisation = o["name"]
-                return
-
-
-def _affiliation_nearby(doc: Doc, c: PersonCluster, role_kinds: dict[str, str]) -> None:
-    """A function holder ('Referatsleiter') works for the one organisation the passage is about.
-
-    Only for roles of kind 'function' (offices such as 'Bürgermeister' name their own body), only
-    without a possessive ('Unsere Geschäftsführerin' is the publisher's), and only when exactly one
-    organisation is mentioned in the sentence or the one before.
-    """
-    if c.organisation is not None or not c.roles or not doc.has_annotation("SENT_START"):
-        return
-    if not any(role_kinds.get(r) in _NEARBY_KINDS for r in c.roles):
-        return
-    s, _ = min(c.mentions)
-    sent = doc[s].sent
-    window_start = doc[sent.start - 1].sent.start_char if sent.start > 0 else sent.start_char
-    if any(t.lower_.startswith("unser") for t in doc[max(sent.start, s - 4) : s]):
-        return
-    names = {
-        cluster["name"]
-        for cluster in doc._.ef_orgs or []
-        for start, _ in cluster["mentions"]
-        if window_start <= start < sent.end_char
-    }
-    if len(names) == 1:
-        c.organisation = names.pop()
-
-
-def _affiliation_after(doc: Doc, i: int, c: PersonCluster, orgs: dict[int, str]) -> None:
-    if c.organisation is not None or i >= len(doc):
-        return
-    if i in orgs and doc[i - 1].text != ",":
-        c.organisation = orgs[i]
-        return
-    j = i
-    while j < len(doc) and j < i + 2 and doc[j].lower_ in _AFFILIATION_WORDS | ARTICLES:
-        j += 1
-    if j > i and j in orgs:
-        c.organisation = orgs[j]
 
 
 def _add_role(c: PersonCluster, role: Span) -> None:
