@@ -3,9 +3,10 @@
 A name is found by one of four anchors: a known first name ("Stefanie Fuchs"), a role noun right
 before it ("dem Referatsleiter Markus Müller"), an honorific or academic title ("Frau Fuchs",
 "Prof. Dr. Anna Beispiel"), or a statistical NER's PER entity. Titles stay out of the name. Later
-surname-only mentions join the person. Roles come from the role before the name or from an
-apposition after it (", stellvertretender Leiter der Abteilung …,"); the organisation from
-"vom BMAS", "(IHK Berlin)", "Referatsleiter im Bundesministerium …" or "Geschäftsführerin der XY GmbH".
+surname-only mentions join the person. Roles come from the role before the name, an apposition
+after it (", stellvertretender Leiter der Abteilung …,"), brackets, and elections and lists
+(`role_lists`); the organisation from "vom BMAS", "(IHK Berlin)", "Referatsleiter im
+Bundesministerium …", "Geschäftsführerin der XY GmbH", an apposition, or an office (`affiliations`).
 """
 
 from __future__ import annotations
