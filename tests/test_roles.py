@@ -266,3 +266,9 @@ def test_roles_attached_to_person(extractor_default: Extractor, text: str, expec
 def test_roles_plural_role_applies_to_each_name(extractor_default: Extractor, text: str, expected: list) -> None:
     rep = extractor_default.extract(text)
     assert [(p.name, p.roles) for p in rep.persons] == expected
+
+
+def test_roles_from_acts_one_person_per_sentence(extractor_default: Extractor) -> None:
+    text = "Moderiert wurde der Abend von Sascha Hingst. Die Laudatio hielt Eva Roth. Jan Kurz hielt die Festrede, Eva Roth dankte."
+    found = {p.name: p.roles for p in extractor_default.extract(text).persons}
+    assert found == {"Sascha Hingst": ["Moderator"], "Eva Roth": ["Laudatorin"], "Jan Kurz": []}

@@ -42,7 +42,7 @@ from extractor.components.affiliations import (
     affiliation_nearby,
     affiliation_of_publisher,
 )
-from extractor.components.role_lists import gendered, listed_roles, names_after_plural_role
+from extractor.components.role_lists import gendered, listed_roles, names_after_plural_role, roles_from_acts
 from extractor.components.roles import feminine_role
 from extractor.lexicon import (
     ambiguous_first_names,
@@ -449,6 +449,11 @@ def _attach_listed_roles(doc: Doc, clusters: list[PersonCluster]) -> None:
     roles = doc.spans.get(ext.ROLES, [])
     role_ends = {r.end for r in roles}
     pairs = listed_roles(doc, roles, mentions) + names_after_plural_role(doc, roles, mentions, role_ends)
+    for start, (masculine, feminine) in roles_from_acts(doc, mentions):
+        c = owner[start]
+        value = feminine if first_names().get(c.name.split()[0].split("-")[0]) == "f" else masculine
+        if value not in c.roles:
+            c.roles.append(value)
     for start, role in pairs:
         c = owner[start]
         first = c.name.split()[0].split("-")[0]

@@ -161,3 +161,33 @@ def names_after_plural_role(doc: Doc, roles: Iterable[Span], mentions: dict[int,
             pairs.append((nxt, role))
             pos = mentions[nxt]
     return pairs
+
+
+# Event roles a report gives through a verb or an act, not a role noun: "Moderiert wurde der Abend
+# von …", "Die Laudatio hielt …", "… hielt die Festrede". (masculine, feminine) forms.
+_ACT_ROLES: dict[str, tuple[str, str]] = {
+    "moderiert": ("Moderator", "Moderatorin"),
+    "moderierte": ("Moderator", "Moderatorin"),
+    "moderierten": ("Moderator", "Moderatorin"),
+    "moderation": ("Moderator", "Moderatorin"),
+    "laudatio": ("Laudator", "Laudatorin"),
+    "festrede": ("Festredner", "Festrednerin"),
+    "festvortrag": ("Festredner", "Festrednerin"),
+    "festansprache": ("Festredner", "Festrednerin"),
+    "keynote": ("Hauptredner", "Hauptrednerin"),
+}
+
+
+def roles_from_acts(doc: Doc, mentions: dict[int, int]) -> list[tuple[int, tuple[str, str]]]:
+    """(mention start, (masculine, feminine) role) where a sentence names one act and one person:
+    "Moderiert wurde der Abend von Jan Kurz", "Die Laudatio hielt Eva Roth". With more people in
+    the sentence the act is not assigned (who moderated whom is not clear from words alone)."""
+    out: list[tuple[int, tuple[str, str]]] = []
+    if not doc.has_annotation("SENT_START"):
+        return out
+    for sent in doc.sents:
+        acts = [_ACT_ROLES[t.lower_] for t in sent if t.lower_ in _ACT_ROLES]
+        people = [s for s in mentions if sent.start <= s < sent.end]
+        if len(set(acts)) == 1 and len(people) == 1:
+            out.append((people[0], acts[0]))
+    return out
