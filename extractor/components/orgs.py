@@ -423,11 +423,19 @@ class OrgRecognizer(RuleComponent):
                 acronyms.append((s, e))
                 continue
             name = normalise_name(span)
+            # "des LandesFrauenRats (LFR) Hessen": the seat after the bracketed acronym is the name's
+            seat_acronym = None
+            if e + 3 < len(doc) and doc[e].text == "(" and doc[e + 2].text == ")" and is_acronym(doc[e + 1].text) \
+                    and doc[e + 3].text in places() and not places()[doc[e + 3].text].ambiguous:
+                name, seat_acronym = f"{name} {doc[e + 3].text}", doc[e + 1].text
+                e += 4
+                span = doc[s:e]
             cluster = by_name.get(name)
             if cluster is None:
                 cluster = by_name[name] = OrgCluster(name=name)
                 clusters.append(cluster)
             cluster.mentions.append((s, e))
+            cluster.acronym = cluster.acronym or seat_acronym
             # "Long Form (ACR)": the parenthesised acronym belongs to it.
             if e + 2 < len(doc) + 0 and doc[e].text == "(" and e + 2 < len(doc) and doc[e + 2].text == ")" and is_acronym(doc[e + 1].text):
                 cluster.acronym = cluster.acronym or doc[e + 1].text
