@@ -39,6 +39,7 @@ Sieger Verlierer Gewinner Held Liebling Star Genosse Kamerad Gefährte Begleiter
 Nutzer Benutzer User Leser Hörer Käufer Verbraucher Konsument Kandidat Bewerber Interessent Absolvent
 Einsteiger Anfänger Neuling Bauherr Eigentümer Mieter Vermieter Pächter Halter Fahrer Beifahrer Fußgänger
 Radfahrer Autofahrer Wähler Spender Empfänger Sender Bote Täter Opfer Zeuge Verdächtige Angeklagte
+Herr Graf Freiherr Baron Prinz Fürst
 """.split())
 # German lemmas whose "-in" form is no feminine person noun ("Termin" from "Term", "Kamin").
 MIN_LEMMA = 4

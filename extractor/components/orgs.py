@@ -384,7 +384,8 @@ class OrgRecognizer(RuleComponent):
         doc._.ef_orgs = [
             {
                 "name": c.name,
-                "acronym": c.acronym,
+                # an organisation known only by its short form has no separate acronym ("TSV")
+                "acronym": c.acronym if c.acronym != c.name else None,
                 "mentions": sorted(toks.char_offsets(s, e) for s, e in c.mentions),
             }
             for c in clusters

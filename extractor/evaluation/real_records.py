@@ -266,9 +266,13 @@ def score_document(gold: dict[str, Any], report: EventReport) -> DocumentScore:
                                            lambda x: x["name"] if isinstance(x, dict) else x.name, errors)
     acronyms = Counts()
     p_by_g = dict(org_pairs)
+    def short_form(name: str, acronym: str | None) -> str | None:
+        # a short form that is the whole name is no acronym pair ("TSV" alone)
+        return acronym if acronym and m.fold(acronym) != m.fold(name) else None
+
     for gi, g in enumerate(g_orgs):
-        g_acr = g.get("acronym")
-        p_acr = p_orgs[p_by_g[gi]].acronym if gi in p_by_g else None
+        g_acr = short_form(g["name"], g.get("acronym"))
+        p_acr = short_form(p_orgs[p_by_g[gi]].name, p_orgs[p_by_g[gi]].acronym) if gi in p_by_g else None
         if g_acr and p_acr and m.fold(g_acr) == m.fold(p_acr):
             acronyms.tp += 1
             continue
@@ -280,7 +284,7 @@ def score_document(gold: dict[str, Any], report: EventReport) -> DocumentScore:
             errors.append(RealError(doc_id, "acronyms", "spurious", f"{g['name']} | {p_acr}"))
     matched_p = set(p_by_g.values())
     for pi, p in enumerate(p_orgs):
-        if pi not in matched_p and p.acronym:
+        if pi not in matched_p and short_form(p.name, p.acronym):
             acronyms.fp += 1
             errors.append(RealError(doc_id, "acronyms", "spurious", f"{p.name} | {p.acronym}"))
     fields["acronyms"] = acronyms
