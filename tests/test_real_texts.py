@@ -133,3 +133,25 @@ def test_splits_keep_each_publisher_in_one_split(tmp_path: Path) -> None:
     lower = {e.id: e.split for e in real.assign_splits(index, test_share=0.2)}
     assert all(lower[e.id] == "dev" for e in entries if e.split == "dev")
     assert len(real.read_index(index)) == 30
+
+
+def test_export_writes_extractor_input_from_the_cache(tmp_path: Path) -> None:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("real_texts_script", Path(__file__).resolve().parents[1] / "scripts" / "real_texts.py")
+    module = importlib.util.module_from_spec(spec)
+    assert spec.loader is not None
+    spec.loader.exec_module(module)
+    from typer.testing import CliRunner
+
+    index, cache, out = tmp_path / "index.jsonl", tmp_path / "cache", tmp_path / "input.jsonl"
+    real.add_report("r901", REPORT, url="https://a.example/1", title=None, publisher="A", publisher_kind="town",
+                    published="2024-03-10", split="dev", index_path=index, cache=cache)
+    real.add_report("r902", REPORT, url="https://b.example/2", title=None, publisher="B", publisher_kind="town",
+                    published=None, split="test", index_path=index, cache=cache)
+    (cache / "r902.txt").unlink()
+    result = CliRunner().invoke(module.app, ["export", "-o", str(out), "--index", str(index), "--texts", str(cache)])
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert lines == [{"id": "r901", "text": REPORT, "published": "2024-03-10"}]
+    assert "r902\tmissing" in result.output
