@@ -187,6 +187,7 @@ class LocationRecognizer(RuleComponent):
         return None
 
 
+@lru_cache(maxsize=16384)
 def _ends_in_common_noun(word: str) -> bool:
     """The word ends in a common noun of five letters or more that is no place ('…versorger')."""
     for k in range(3, len(word) - 4):

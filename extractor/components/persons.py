@@ -106,6 +106,7 @@ def _is_noun_too(text: str) -> bool:
     return text in ambiguous_first_names() or text in common_nouns()
 
 
+@lru_cache(maxsize=16384)
 def _is_plain_word(text: str) -> bool:
     """A capitalised common noun or place, or a compound ending in a common noun of five letters
     or more: not a surname on its own ('Unternehmen', 'Berlin', 'Bauausschuss')."""

@@ -20,6 +20,8 @@ from collections.abc import Callable, Iterable
 
 from spacy.tokens import Doc, Span
 
+from extractor.doc_tokens import doc_tokens
+
 _ELECTION = frozenset(
     "gewählt wiedergewählt neugewählt bestätigt ernannt berufen bestimmt gekürt benannt eingesetzt "
     "einstimmig wählte wählten ernannte ernannten bestätigte bestätigten befördert beförderte beförderten".split()
@@ -72,11 +74,12 @@ def _is_cue(doc: Doc, role: Span, chunk: tuple[int, int], election: bool) -> boo
 
 def _chunks(doc: Doc, sent: Span) -> list[tuple[int, int]]:
     out, start = [], sent.start
-    for tok in sent:
-        if tok.text in {",", ";"}:
-            if tok.i > start:
-                out.append((start, tok.i))
-            start = tok.i + 1
+    words = doc_tokens(doc).text
+    for i in range(sent.start, sent.end):
+        if words[i] in {",", ";"}:
+            if i > start:
+                out.append((start, i))
+            start = i + 1
     if sent.end > start:
         out.append((start, sent.end))
     return out
@@ -95,11 +98,12 @@ def listed_roles(
     pairs: list[tuple[int, Span]] = []
     if not doc.has_annotation("SENT_START"):
         return pairs
+    lower = doc_tokens(doc).lower
     for sent in doc.sents:
         in_sent = [r for r in roles if sent.start <= r.start < sent.end]
         if not in_sent:
             continue
-        election = any(t.lower_ in _ELECTION for t in sent)
+        election = not _ELECTION.isdisjoint(lower[sent.start : sent.end])
         groups: list[tuple[list[tuple[int, int]], list[Span]]] = []
         pending: list[tuple[int, int]] = []
         for chunk in _chunks(doc, sent):
@@ -185,8 +189,11 @@ def roles_from_acts(doc: Doc, mentions: dict[int, int]) -> list[tuple[int, tuple
     out: list[tuple[int, tuple[str, str]]] = []
     if not doc.has_annotation("SENT_START"):
         return out
+    lower = doc_tokens(doc).lower
     for sent in doc.sents:
-        acts = [_ACT_ROLES[t.lower_] for t in sent if t.lower_ in _ACT_ROLES]
+        acts = [_ACT_ROLES[w] for w in lower[sent.start : sent.end] if w in _ACT_ROLES]
+        if not acts:
+            continue
         people = [s for s in mentions if sent.start <= s < sent.end]
         if len(set(acts)) == 1 and len(people) == 1:
             out.append((people[0], acts[0]))

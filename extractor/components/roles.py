@@ -68,6 +68,7 @@ class RoleLexicon:
             self.kinds[lemma] = e.get("kind", "function")
         # Every capitalised token is looked up, each under several stems: cache per stem.
         self._lookup = lru_cache(maxsize=16384)(self._lookup)  # type: ignore[method-assign]
+        self._compound_plural = lru_cache(maxsize=16384)(self._compound_plural)  # type: ignore[method-assign]
 
     def normalise(self, text: str, prev: str | None = None) -> RoleMatch | None:
         """Map 'Referatsleiters' -> Referatsleiter, 'Bürgermeisterinnen' -> Bürgermeisterin.

@@ -12,6 +12,7 @@ Both are written as in the text, a genitive "-es"/"-s" of the head dropped.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from spacy.lang.de.stop_words import STOP_WORDS
 from spacy.tokens import Doc
@@ -27,6 +28,7 @@ _HAUS_OF = {"der", "des"}
 Found = tuple[int, int, str, str]  # start token, end token, name, kind
 
 
+@lru_cache(maxsize=16384)
 def _noun_like(word: str) -> bool:
     """A common noun, or a word that ends in one ("Jubiläumsmeisterbriefe"): not a name."""
     if word in common_nouns():
@@ -56,6 +58,7 @@ def _named_modifier(modifier: str) -> bool:
     return not any(s in common_nouns() for s in stems) and not any(_noun_like(p) for p in modifier.split("-") if p)
 
 
+@lru_cache(maxsize=16384)  # asked for every capitalised token: cached per word form
 def _head_of(text: str):  # noqa: ANN202 - (head form, VenueHead) | None
     if text in venue_heads():
         return text, venue_heads()[text]
