@@ -118,3 +118,14 @@ def test_event_sentence_bounds_quick_path_matches_span_sent(nlp_default):
     assert [bounds(c) for c in range(len(text))] == [_sentence_bounds(doc, c) for c in range(len(text))]
     sent_start, sent_end = bounds(text.index("Eingeladen"))
     assert text[sent_start:sent_end].strip() == "Eingeladen hatte die Handwerkskammer Kassel."
+
+
+@pytest.mark.parametrize(
+    "text,participants",
+    [
+        ("Jahreshauptversammlung\nDer Verein zählt inzwischen 177 Mitglieder. Kassiererin Eva Roth berichtete.", None),
+        ("Jahreshauptversammlung\nZur Versammlung kamen 48 Mitglieder in das Vereinsheim.", 48),
+    ],
+)
+def test_event_members_count_only_when_they_came(extractor_default, text, participants):
+    assert extractor_default.extract(text).event.participants == participants

@@ -265,6 +265,12 @@ _DAY_WORDS = re.compile(
     r"(?:e|en|es|s)?$"
 )
 _ORDINAL = re.compile(r"^\d{1,2}\.$")
+_MEMBERS = re.compile(r"[Mm]itglied(?:er|ern)?$")
+# Attending proper, without "zählte" (which also counts a membership).
+_CAME = re.compile(
+    r"\b(?:teil(?:genommen|nahmen|nehmenden)?|nahmen|nahm|kamen|kam|besuchten|folgten|begrüßte|begrüßten|"
+    r"trafen|versammelten|erschienen|anwesend|anwesenden)\b"
+)
 _ISO_MONTH_STAMP = re.compile(r"^\d{4}-\d{2}$")
 _YEAR = re.compile(r"^(19|20)\d\d$")
 _LEAD_CHARS = 600
@@ -458,6 +464,8 @@ class EventFramer(RuleComponent):
             attendee = is_attendee_noun(unit)
             if not attendee and not (attending and is_people_noun(unit)):
                 continue
+            if _MEMBERS.search(unit.split()[0]) and not _CAME.search(text[start:end]):
+                continue  # "Der Verein zählt 177 Mitglieder": a membership, not an attendance
             score = 2 * attending + attendee
             if (score, -k) > (best or (-1, 0)):
                 best, value = (score, -k), int(info["value"])
