@@ -1062,7 +1062,12 @@ def find_dates(text: str, published: str | None = None) -> list[DateFact]:
             rel = c.rel or ()
             if rel[0] in {"weekday", "weekdays"} and rel[-1] == "on_or_before" and c.future:
                 rel = (*rel[:-1], "on_or_after")  # "Am Freitag findet das Fest statt": the next Friday
-            value, gran = resolve_relative(rel, pub)
+            try:
+                value, gran = resolve_relative(rel, pub)
+            except (OverflowError, ValueError):
+                continue  # "morgen" after 9999-12-31: no calendar date to give
+            if not re.match(r"^\d{4}(?:\D|$)", value) or value.startswith("0000"):
+                continue  # a year outside 0001..9999 is no ISO date
             kind = "range" if rel[0] == "weekdays" else "point"
             facts.append(DateFact(c.start, c.end, value, gran, True, kind, {"anchor": "published"}))
             continue

@@ -657,3 +657,11 @@ def test_dates_numbered_and_ordinal_event_days_resolve_against_the_event() -> No
         ("dritten Tag", "2024-06-06"),
     ]
     assert find_event_days("Am Tag der offenen Tür kamen viele.") == []
+
+
+@pytest.mark.parametrize("published", ["0001-01-01", "9999-12-31"])
+def test_dates_relative_at_the_ends_of_the_calendar_do_not_fail(extractor_default, published):
+    text = "Gestern kam der Minister. Am Montag geht es weiter, nächste Woche auch, in zwei Jahren wieder."
+    report = extractor_default.extract(text, published=published)
+    assert all(d.value[:4].isdigit() and d.value[:4] != "0000" for d in report.dates)
+    assert not any("failed" in w for w in report.warnings)

@@ -296,3 +296,15 @@ def test_orgs_single_word_bodies(extractor_default: Extractor) -> None:
             "Das Ministerium und das Bundesministerium schwiegen.")
     names = [o.name for o in extractor_default.extract(text).organisations]
     assert names == ["Bundesregierung", "Bundestag", "Europarat", "Bundesinnenministerium"]
+
+
+def test_orgs_acronym_against_a_name_ending_in_punctuation() -> None:
+    from extractor.components.orgs import initials_match
+
+    assert initials_match("IK", "Industrie-.") is False  # used to raise IndexError
+    assert initials_match("IHK", "Industrie- und Handelskammer") is True
+
+
+def test_orgs_acronym_and_punctuation_document_is_extracted(extractor_default: Extractor) -> None:
+    report = extractor_default.extract("IK der Industrie-.")
+    assert not any("failed" in w for w in report.warnings)

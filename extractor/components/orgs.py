@@ -161,7 +161,8 @@ def initials_match(acronym: str, long_form: str) -> bool:
     for ch in acr:
         idx = letters.find(ch, pos)
         # Prefer a word start when one comes before the next plain match ends the search.
-        word_idx = next((s for s in sorted(starts) if s >= pos and letters[s] == ch), None)
+        # (a word of punctuation only adds a start at the end of the letters: "Industrie-.")
+        word_idx = next((s for s in sorted(starts) if pos <= s < len(letters) and letters[s] == ch), None)
         if word_idx is not None:
             idx, at_start = word_idx, at_start + 1
         if idx < 0:
