@@ -3,6 +3,6 @@
 from __future__ import annotations
 
 from corpus.errors import ReadError
-from corpus.readers import iter_documents
+from corpus.readers import iter_documents, output_among_inputs
 
-__all__ = ["ReadError", "iter_documents"]
+__all__ = ["ReadError", "iter_documents", "output_among_inputs"]

@@ -96,6 +96,26 @@ class _ArchiveMode(NamedTuple):
     defer: bool = False
 
 
+def output_among_inputs(paths: Iterable[str], output: Path | str | None) -> str | None:
+    """The input that is the same file as `output` (by device and inode, whatever the spelling), or
+    None. Writing there would empty the input before it is read."""
+    if output is None:
+        return None
+    out = Path(output)
+    if not out.exists():
+        return None
+    for raw in paths:
+        if raw == "-":
+            continue
+        path = Path(raw)
+        try:
+            if path.is_file() and os.path.samefile(path, out):
+                return raw
+        except OSError:
+            continue
+    return None
+
+
 def _check_published(published: str | None) -> str | None:
     if published is None:
         return None

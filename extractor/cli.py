@@ -13,6 +13,7 @@ from typing import Iterator, Optional
 
 import jsonlines
 import typer
+from rich.markup import escape
 from rich.console import Console
 
 from extractor import __version__
@@ -60,15 +61,20 @@ def extract(
     ),
     model: str = typer.Option("auto", "--model", "-m", help=MODEL_HELP),
     pretty: bool = typer.Option(False, "--pretty", help="Indent each record (then the output is not one record per line)."),
-    batch_size: int = typer.Option(32, "--batch-size", help="Documents per spaCy batch."),
+    batch_size: int = typer.Option(32, "--batch-size", min=1, help="Documents per spaCy batch (1 or more)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress or summary on stderr."),
 ) -> None:
     """Extract one JSON record per document. Bad documents are reported as FILE:LINE on stderr and
     counted; every other document is still processed, and the exit code is 1 if any failed."""
-    from corpus import ReadError, iter_documents
+    from corpus import ReadError, iter_documents, output_among_inputs
     from extractor.api import Extractor
     from extractor.errors import ModelLoadError
 
+    clash = output_among_inputs(paths, output)
+    if clash is not None:
+        err.print(f"[red]error:[/red] the output {escape(str(output))} is also the input {escape(clash)}; "
+                  "writing it would empty the input. Choose another output file.", highlight=False)
+        raise typer.Exit(2)
     try:
         extractor = Extractor(model)
     except ModelLoadError as exc:

@@ -12,6 +12,7 @@ from typing import Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 MODEL_HELP = (
     "spaCy pipeline to use: 'auto' (de_core_news_lg, _md or _sm if installed, else the embedded "
@@ -48,9 +49,15 @@ def batch_command(
     run goes on; the exit code is 1 when any failed, unless --allow-errors. After a crash or
     kill, run the same command with --resume.
     """
+    from corpus import output_among_inputs
     from extractor.batch import BatchConfig, BatchError, count_documents, run_batch
 
     err = Console(stderr=True, soft_wrap=True, highlight=False)
+    clash = output_among_inputs(inputs, output)
+    if clash is not None:
+        err.print(f"[red]error:[/red] the output {escape(str(output))} is also the input {escape(clash)}; "
+                  "writing it would destroy the input. Choose another output file.")
+        raise typer.Exit(2)
     if engine not in ("processes", "dask"):
         err.print(f"[red]error:[/red] --engine must be 'processes' or 'dask', not {engine!r}")
         raise typer.Exit(2)

@@ -162,3 +162,26 @@ def test_cli_info_says_what_was_loaded(model, ner):
     assert result.exit_code == 0
     assert f"base pipeline: {model}" in result.stdout
     assert ner in result.stdout
+
+
+@pytest.mark.parametrize("command", [["extract"], ["batch"]])
+def test_cli_refuses_an_output_that_is_an_input(tmp_path, command):
+    data = tmp_path / "a.jsonl"
+    original = '{"id": "a", "text": "Eva Roth sprach in Kassel."}\n'
+    data.write_text(original, encoding="utf-8")
+    link = tmp_path / "same.jsonl"
+    link.hardlink_to(data)  # another name, the same file
+    args = [*command, str(data), "-o", str(link), "--model", "default"]
+    if command == ["batch"]:
+        args += ["--overwrite", "--workers", "0"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2
+    assert "is also the input" in result.stderr
+    assert data.read_text(encoding="utf-8") == original
+
+
+@pytest.mark.parametrize("size", ["0", "-5"])
+def test_cli_extract_batch_size_must_be_positive(inputs, size):
+    result = runner.invoke(app, ["extract", str(inputs / "a.txt"), "--batch-size", size, "--model", "default"])
+    assert result.exit_code == 2
+    assert "--batch-size" in result.stderr
