@@ -287,6 +287,10 @@ def _parse_jsonl_line(
         value = json.loads(line)
     except json.JSONDecodeError as exc:
         return ReadError(label, line_no, None, f"not valid JSON ({exc.msg} at column {exc.colno})")
+    except (ValueError, RecursionError) as exc:
+        # an integer of thousands of digits, brackets nested deeper than Python recurses: this line's error
+        reason = "nested too deeply" if isinstance(exc, RecursionError) else str(exc).split(";")[0]
+        return ReadError(label, line_no, None, f"not readable JSON ({reason})")
     if not isinstance(value, dict):
         return ReadError(label, line_no, None, f"not a JSON object (found {_json_type(value)})")
     return _record_from_object(label, line_no, value, default_published, warnings)

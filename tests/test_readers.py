@@ -434,3 +434,19 @@ def test_readers_single_path_not_split_into_characters(tmp_path: Path, as_single
 def test_readers_read_error_str(error: ReadError, expected: str) -> None:
     assert str(error) == expected
     assert error.args == (expected,)
+
+
+def test_readers_a_line_json_cannot_hold_is_that_lines_error(tmp_path: Path) -> None:
+    path = tmp_path / "odd.jsonl"
+    lines = [
+        '{"id": "a", "text": "Eva Roth sprach.", "n": ' + "9" * 5000 + "}",
+        '{"id": "b", "text": "Jan Kurz sprach."}',
+        '{"id": "c", "text": "x", "d": ' + "[" * 100_000 + "]" * 100_000 + "}",
+        '{"id": "d", "text": "Ole Berg sprach."}',
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    items = list(iter_documents([str(path)]))
+    assert [i.id for i in items if isinstance(i, InputRecord)] == ["b", "d"]
+    errors = [i for i in items if isinstance(i, ReadError)]
+    assert [e.line for e in errors] == [1, 3]
+    assert "digits" in errors[0].message and "nested too deeply" in errors[1].message
