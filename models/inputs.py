@@ -5,7 +5,12 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+import re
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+# Lone UTF-16 surrogates ("\ud800"), which JSON may carry but no UTF-8 text can hold.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def stable_id(text: str) -> str:
@@ -40,3 +45,15 @@ class InputRecord(BaseModel):
             return _dt.date.fromisoformat(value[:10]).isoformat()
         except ValueError as exc:
             raise ValueError(f"published must be an ISO date YYYY-MM-DD, got {value!r}") from exc
+
+    @model_validator(mode="after")
+    def _no_lone_surrogates(self) -> InputRecord:
+        # One rule at the input boundary: each lone surrogate becomes U+FFFD, one character for one,
+        # so offsets into the text stay valid; the record says so.
+        for name in ("text", "id", "source"):
+            value = getattr(self, name)
+            if value and _SURROGATE.search(value):
+                count = len(_SURROGATE.findall(value))
+                object.__setattr__(self, name, _SURROGATE.sub("\ufffd", value))
+                self.warnings.append(f"{count} lone surrogate(s) in {name} replaced by U+FFFD")
+        return self

@@ -151,3 +151,17 @@ def test_api_pipe_with_two_processes_gives_the_same_records(extractor_default):
     two = [r.model_dump() for r in extractor_default.pipe(texts, n_process=2, batch_size=2)]
     assert two == one
     assert one[0]["persons"][0]["roles"] == ["Bürgermeisterin"]
+
+
+def test_api_lone_surrogates_become_replacement_characters(extractor_default) -> None:
+    text = "Jan Kurz sprach \ud800 in Kassel."
+    report = extractor_default.extract(text, doc_id="a\udc00")
+    assert report.doc_id == "a\ufffd"
+    assert "1 lone surrogate(s) in text replaced by U+FFFD" in report.warnings
+    assert [p.name for p in report.persons] == ["Jan Kurz"]
+    # offsets stay valid against the text as it was given (one character for one)
+    mention = report.persons[0].mentions[0]
+    assert text[mention.start : mention.end] == "Jan Kurz"
+    ids = [r.doc_id for r in extractor_default.pipe([{"id": "x", "text": "Ole \ud83d Berg kam."}, "Eva Roth kam."])]
+    assert ids[0] == "x" and len(ids) == 2
+    report.model_dump_json().encode("utf-8")  # the record is valid UTF-8 JSON
