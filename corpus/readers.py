@@ -12,6 +12,7 @@ import gzip
 import itertools
 import json
 import os
+import stat
 import sys
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
@@ -184,7 +185,17 @@ def _read_directory(
     for parts in sorted(found):
         if skip and root.joinpath(*parts).resolve() in skip:
             continue
-        yield from _read_file(os.path.join(label, *parts), root.joinpath(*parts), default_published, archives)
+        path = root.joinpath(*parts)
+        try:
+            regular = stat.S_ISREG(path.stat().st_mode)
+        except OSError as exc:
+            yield ReadError(os.path.join(label, *parts), None, None, _os_message(exc))
+            continue
+        if not regular:
+            # a FIFO would block the scan for ever; sockets and devices are no documents either
+            yield ReadError(os.path.join(label, *parts), None, None, "not a regular file (a FIFO, socket or device); skipped")
+            continue
+        yield from _read_file(os.path.join(label, *parts), path, default_published, archives)
 
 
 def _read_file(

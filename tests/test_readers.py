@@ -450,3 +450,13 @@ def test_readers_a_line_json_cannot_hold_is_that_lines_error(tmp_path: Path) -> 
     errors = [i for i in items if isinstance(i, ReadError)]
     assert [e.line for e in errors] == [1, 3]
     assert "digits" in errors[0].message and "nested too deeply" in errors[1].message
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_readers_directory_scan_reports_a_fifo_instead_of_hanging(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("Eva Roth sprach in Kassel.", encoding="utf-8")
+    os.mkfifo(tmp_path / "b.jsonl")  # opening it for reading would block until a writer comes
+    items = list(iter_documents([str(tmp_path)]))
+    assert [i.id for i in items if isinstance(i, InputRecord)] == ["a"]
+    errors = [i for i in items if isinstance(i, ReadError)]
+    assert len(errors) == 1 and errors[0].path.endswith("b.jsonl") and "not a regular file" in errors[0].message
