@@ -104,7 +104,10 @@ class Extractor:
             record (the other components still run); 'raise' turns that into ExtractionError.
         YIELDS (EventReport): one per input record, in input order.
         """
-        jobs = self._jobs(records)
+        # A failure while reading the input ends the input there: the records read before it are
+        # processed and yielded first, then the failure is raised (nothing read is lost).
+        failure: list[BaseException] = []
+        jobs = self._jobs(_until_failure(records, failure))
         docs = self.nlp.pipe(jobs, as_tuples=True, batch_size=batch_size, n_process=n_process)
         # Parts of a long text become partial records at once, so no more than one Doc per part
         # is alive: memory stays bounded whatever the length of a text.
@@ -123,6 +126,8 @@ class Extractor:
             if failures and on_error == "raise":
                 raise ExtractionError(E002.format(doc_id=rec.id, reason=failures[0]), doc_id=rec.id)
             yield report
+        if failure:
+            raise failure[0]
 
     def _jobs(self, records: Iterable[InputRecord | dict[str, Any] | str]) -> Iterator[tuple[Doc, tuple]]:
         for key, raw in enumerate(records):
@@ -148,6 +153,20 @@ class Extractor:
         report.warnings = warnings + report.warnings
         # The offset contract, checked on every record before it leaves the library.
         return EventReport.model_validate(report.model_dump(), context={"text": rec.text})
+
+
+def _until_failure(records: Iterable[Any], failure: list[BaseException]) -> Iterator[Any]:
+    """The records, ending quietly where the iterable raises; the exception goes into `failure`."""
+    iterator = iter(records)
+    while True:
+        try:
+            item = next(iterator)
+        except StopIteration:
+            return
+        except Exception as exc:  # the caller's iterator: its failure is re-raised after the records read
+            failure.append(exc)
+            return
+        yield item
 
 
 def _as_record(raw: InputRecord | dict[str, Any] | str) -> InputRecord:

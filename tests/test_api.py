@@ -165,3 +165,16 @@ def test_api_lone_surrogates_become_replacement_characters(extractor_default) ->
     ids = [r.doc_id for r in extractor_default.pipe([{"id": "x", "text": "Ole \ud83d Berg kam."}, "Eva Roth kam."])]
     assert ids[0] == "x" and len(ids) == 2
     report.model_dump_json().encode("utf-8")  # the record is valid UTF-8 JSON
+
+
+def test_api_pipe_yields_what_it_read_before_the_input_failed(extractor_default) -> None:
+    def records():
+        for n in range(5):
+            yield {"id": f"d{n}", "text": f"Eva Roth sprach zum {n + 1}. Mal."}
+        raise OSError("disk gone")
+
+    seen = []
+    with pytest.raises(OSError, match="disk gone"):
+        for report in extractor_default.pipe(records(), batch_size=32):
+            seen.append(report.doc_id)
+    assert seen == ["d0", "d1", "d2", "d3", "d4"]
