@@ -57,8 +57,12 @@ class BatchError(Exception):
     """The batch cannot start (bad output file, bad scheduler address, …)."""
 
 
-class DocumentTimeout(Exception):
-    """Raised inside a worker when one document takes longer than `timeout` seconds."""
+class DocumentTimeout(BaseException):
+    """Raised inside a worker when one document takes longer than `timeout` seconds.
+
+    A BaseException, like KeyboardInterrupt: the `except Exception` that keeps one failing
+    component from ending a stream must not swallow the deadline (it did, and the next components
+    ran on without one)."""
 
 
 @dataclass(frozen=True)

@@ -447,3 +447,42 @@ def test_batch_worker_vocabulary_does_not_grow_with_the_archive() -> None:
     assert [r["doc_id"] for r in records] == [f"z{n}-{i}" for n in (1, 2) for i in range(4)]
     assert records[0]["persons"][0]["name"] == "Zorbakowskiba"
     assert records[5]["locations"][0]["name"] == "Fulda"
+
+
+def test_batch_deadline_is_not_swallowed_by_a_rule_component() -> None:
+    """A rule component catches its own failures; the deadline must still end the document."""
+    import time
+
+    import spacy
+
+    from extractor.components.base import RuleComponent
+
+    class Slow(RuleComponent):
+        def __call__(self, doc):  # noqa: ANN001, ANN204
+            end = time.monotonic() + 5
+            while time.monotonic() < end:
+                pass
+            return doc
+
+    nlp = spacy.blank("de")
+    component = Slow(nlp, "slow")
+    started = time.monotonic()
+    with pytest.raises(DocumentTimeout):
+        with deadline(0.3):
+            list(component.pipe([nlp("Eva Roth sprach.")]))
+    assert time.monotonic() - started < 2
+
+
+def test_batch_component_failure_is_a_warning_without_traceback(capsys) -> None:
+    import spacy
+
+    from extractor.components.base import RuleComponent
+
+    class Broken(RuleComponent):
+        def __call__(self, doc):  # noqa: ANN001, ANN204
+            raise IndexError("string index out of range")
+
+    nlp = spacy.blank("de")
+    docs = list(Broken(nlp, "broken").pipe([nlp("Eva Roth sprach.")]))
+    assert docs[0]._.ef_warnings and "broken" in docs[0]._.ef_warnings[0]
+    assert "Traceback" not in capsys.readouterr().err

@@ -46,7 +46,8 @@ class RuleComponent:
             try:
                 yield self(doc)
             except Exception as exc:  # one bad document must not stop an archive run
-                log.exception("component %s failed", self.name)
+                # the record carries the reason; the traceback only for those who debug
+                log.debug("component %s failed", self.name, exc_info=True)
                 doc._.ef_warnings = list(doc._.ef_warnings or []) + [E003.format(name=self.name, reason=exc)]
                 yield doc
 
