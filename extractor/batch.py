@@ -244,6 +244,28 @@ def _open_outputs(output: Path, config: BatchConfig) -> tuple[_LineFile, _LineFi
     return _LineFile(output, fsync=config.fsync), _LineFile(errors_path, fsync=config.fsync), done, repaired, failed_before
 
 
+def _lock_output(output: Path) -> IO[bytes]:
+    """An exclusive lock on the run's output, held until the run ends: a second run (or a --resume
+    while the first still runs) on the same output would write every record twice.
+
+    The lock lives in a hidden file beside the output ('.facts.jsonl.lock'), which directory scans skip."""
+    import fcntl
+
+    path = output.with_name(f".{output.name}.lock")
+    if not output.parent.is_dir():
+        raise BatchError(f"the directory of the output {output} does not exist")
+    try:
+        handle = open(path, "ab")
+    except OSError as exc:
+        raise BatchError(f"cannot write beside the output {output}: {exc.strerror or exc}") from exc
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError as exc:
+        handle.close()
+        raise BatchError(f"another eventfacts batch is writing {output}; wait for it to end, or choose another output") from exc
+    return handle
+
+
 def _error_ids(path: Path) -> set[str]:
     ids: set[str] = set()
     with open(path, "rb") as handle:
@@ -655,7 +677,12 @@ def run_batch(
         )
     except ValueError as exc:
         raise BatchError(str(exc)) from exc
-    out, errors, done, summary.repaired_bytes, failed_before = _open_outputs(output, config)
+    lock = _lock_output(output)
+    try:
+        out, errors, done, summary.repaired_bytes, failed_before = _open_outputs(output, config)
+    except BaseException:
+        lock.close()
+        raise
     try:
         if summary.repaired_bytes:
             emit(BatchEvent("info", summary, message=f"{output}: cut off a torn last line ({summary.repaired_bytes} bytes)"))
@@ -673,6 +700,7 @@ def run_batch(
     finally:
         out.close()
         errors.close()
+        lock.close()
         summary.seconds = time.perf_counter() - started
     return summary
 

@@ -174,6 +174,30 @@ def test_batch_existing_output_needs_resume_or_overwrite(tmp_path: Path) -> None
     assert [r["doc_id"] for r in records] == ["d0"]
 
 
+def test_batch_second_run_on_the_same_output_is_refused(tmp_path: Path) -> None:
+    import fcntl
+
+    source = write_jsonl(tmp_path / "in.jsonl", [{"id": "d0", "text": report_text(0)}])
+    out = tmp_path / "out.jsonl"
+    holder = open(tmp_path / ".out.jsonl.lock", "ab")  # a first run still writing
+    fcntl.flock(holder, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    try:
+        with pytest.raises(BatchError, match="another eventfacts batch is writing"):
+            run_inline([source], out)
+        with pytest.raises(BatchError, match="another eventfacts batch is writing"):
+            run_inline([source], out, resume=True)
+    finally:
+        holder.close()
+    summary, records, _ = run_inline([source], out, overwrite=True)
+    assert [r["doc_id"] for r in records] == ["d0"]
+
+
+def test_batch_output_in_a_missing_directory_is_named(tmp_path: Path) -> None:
+    source = write_jsonl(tmp_path / "in.jsonl", [{"id": "d0", "text": report_text(0)}])
+    with pytest.raises(BatchError, match="directory of the output .*missing.* does not exist"):
+        run_inline([source], tmp_path / "missing" / "out.jsonl")
+
+
 # ---------------------------------------------------------------------------------------------
 # Broken inputs
 
