@@ -169,15 +169,30 @@ def _read_directory(
     suffixes = DIRECTORY_SUFFIXES + ARCHIVE_SUFFIXES if archives.enabled else DIRECTORY_SUFFIXES
     found: list[tuple[str, ...]] = []
     problems: list[OSError] = []
-    for dirpath, dirnames, filenames in os.walk(root, onerror=problems.append):
+    visited = {os.path.realpath(root)}
+    loops: list[str] = []
+    # Symbolic links to directories are followed; one that leads back into a folder already read
+    # (a loop, or a second way to the same folder) is reported and not read twice.
+    for dirpath, dirnames, filenames in os.walk(root, onerror=problems.append, followlinks=True):
         # Hidden entries are tool droppings (.git, macOS "._name" forks), not reports.
         dirnames[:] = [name for name in dirnames if not name.startswith(".")]
+        kept = []
+        for name in dirnames:
+            real = os.path.realpath(os.path.join(dirpath, name))
+            if real in visited:
+                loops.append(os.path.join(label, *Path(dirpath).relative_to(root).parts, name))
+                continue
+            visited.add(real)
+            kept.append(name)
+        dirnames[:] = kept
         relative = Path(dirpath).relative_to(root).parts
         for name in filenames:
             if not name.startswith(".") and name.lower().endswith(suffixes):
                 found.append((*relative, name))
     for problem in problems:
         yield ReadError(problem.filename or label, None, None, _os_message(problem))
+    for loop in loops:
+        yield ReadError(loop, None, None, "a link to a folder already read (a loop or a second path to it); not read again")
     if not found and not problems:
         kinds = "*.txt, *.jsonl, *.jsonl.gz, *.html, *.htm, *.warc or *.warc.gz" if archives.enabled else "*.txt, *.jsonl or *.jsonl.gz"
         yield ReadError(label, None, None, f"directory holds no {kinds} files")

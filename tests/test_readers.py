@@ -460,3 +460,19 @@ def test_readers_directory_scan_reports_a_fifo_instead_of_hanging(tmp_path: Path
     assert [i.id for i in items if isinstance(i, InputRecord)] == ["a"]
     errors = [i for i in items if isinstance(i, ReadError)]
     assert len(errors) == 1 and errors[0].path.endswith("b.jsonl") and "not a regular file" in errors[0].message
+
+
+def test_readers_symlinked_folders_are_followed_and_loops_reported(tmp_path: Path) -> None:
+    real = tmp_path / "archiv"
+    (real / "2024").mkdir(parents=True)
+    (real / "2024" / "a.txt").write_text("Eva Roth sprach in Kassel.", encoding="utf-8")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "b.txt").write_text("Jan Kurz sprach in Fulda.", encoding="utf-8")
+    (real / "linked").symlink_to(elsewhere, target_is_directory=True)
+    (real / "2024" / "back").symlink_to(real, target_is_directory=True)  # a loop
+    items = list(iter_documents([str(real)]))
+    assert sorted(i.text.strip() for i in items if isinstance(i, InputRecord)) == [
+        "Eva Roth sprach in Kassel.", "Jan Kurz sprach in Fulda."]
+    errors = [i for i in items if isinstance(i, ReadError)]
+    assert len(errors) == 1 and errors[0].path.endswith("back") and "loop" in errors[0].message
