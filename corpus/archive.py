@@ -127,10 +127,10 @@ def html_to_text(html: bytes | str, *, url: str | None = None) -> tuple[str | No
     return text, (date[:10] if date else None), None
 
 
-def read_html_file(label: str, path: Path, default_published: str | None) -> HtmlDocument | ReadError:
-    """One saved page as an `HtmlDocument` (id = file name without extension)."""
+def read_html_file(label: str, path: Path, default_published: str | None, doc_id: str | None = None) -> HtmlDocument | ReadError:
+    """One saved page as an `HtmlDocument` (id = file name without extension, unless `doc_id` is given)."""
     name = path.name
-    doc_id = name.rsplit(".", 1)[0] or name
+    doc_id = doc_id or name.rsplit(".", 1)[0] or name
     try:
         data = path.read_bytes()
     except OSError as exc:

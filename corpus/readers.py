@@ -196,6 +196,11 @@ def _read_directory(
     if not found and not problems:
         kinds = "*.txt, *.jsonl, *.jsonl.gz, *.html, *.htm, *.warc or *.warc.gz" if archives.enabled else "*.txt, *.jsonl or *.jsonl.gz"
         yield ReadError(label, None, None, f"directory holds no {kinds} files")
+    # A file's id is its name without the extension, unless another file of this scan has the same
+    # one ("2023/bericht.txt", "2024/bericht.txt", "2024/bericht.html"): then every one of them is
+    # known by its path relative to the folder, so no document is taken for a duplicate and lost.
+    ids = [_file_id(parts[-1]) for parts in found]
+    shared = {i for i in ids if i is not None and ids.count(i) > 1} if len(ids) != len(set(ids)) else set()
     # Sorting the path parts (not the joined string) keeps "a/z.txt" before "a-b/x.txt".
     for parts in sorted(found):
         if skip and root.joinpath(*parts).resolve() in skip:
@@ -210,26 +215,40 @@ def _read_directory(
             # a FIFO would block the scan for ever; sockets and devices are no documents either
             yield ReadError(os.path.join(label, *parts), None, None, "not a regular file (a FIFO, socket or device); skipped")
             continue
-        yield from _read_file(os.path.join(label, *parts), path, default_published, archives)
+        doc_id = "/".join(parts) if _file_id(parts[-1]) in shared else None
+        yield from _read_file(os.path.join(label, *parts), path, default_published, archives, doc_id=doc_id)
+
+
+def _file_id(name: str) -> str | None:
+    """The id a file's name gives its one document (.txt, .html); None for files of many records."""
+    low = name.lower()
+    if low.endswith((".jsonl", ".jsonl.gz", ".warc", ".warc.gz")):
+        return None
+    if low.endswith(HTML_SUFFIXES):
+        return name.rsplit(".", 1)[0] or name
+    return _id_from_file_name(name)
 
 
 def _read_file(
-    label: str, path: Path, default_published: str | None, archives: _ArchiveMode = _ArchiveMode()
+    label: str, path: Path, default_published: str | None, archives: _ArchiveMode = _ArchiveMode(),
+    doc_id: str | None = None,
 ) -> Iterator[InputRecord | ReadError | HtmlDocument]:
     name = path.name.lower()
     compressed = name.endswith(".gz")
     if archives.enabled and name.endswith(ARCHIVE_SUFFIXES):
-        pages = [read_html_file(label, path, default_published)] if name.endswith(HTML_SUFFIXES) else iter_warc(label, path, default_published)
+        pages = [read_html_file(label, path, default_published, doc_id)] if name.endswith(HTML_SUFFIXES) else iter_warc(label, path, default_published)
         for page in pages:
             yield page.to_record() if isinstance(page, HtmlDocument) and not archives.defer else page
     elif name.endswith((".jsonl", ".jsonl.gz")):
         yield from _read_jsonl_file(label, path, compressed, default_published)
     else:
-        yield _read_text_file(label, path, compressed, default_published)
+        yield _read_text_file(label, path, compressed, default_published, doc_id)
 
 
-def _read_text_file(label: str, path: Path, compressed: bool, default_published: str | None) -> InputRecord | ReadError:
-    doc_id = _id_from_file_name(path.name)
+def _read_text_file(
+    label: str, path: Path, compressed: bool, default_published: str | None, doc_id: str | None = None
+) -> InputRecord | ReadError:
+    doc_id = doc_id or _id_from_file_name(path.name)
     try:
         data = gzip.decompress(path.read_bytes()) if compressed else path.read_bytes()
     except EOFError:

@@ -198,6 +198,17 @@ def test_batch_output_in_a_missing_directory_is_named(tmp_path: Path) -> None:
         run_inline([source], tmp_path / "missing" / "out.jsonl")
 
 
+def test_batch_same_stem_in_different_folders_loses_no_document(tmp_path: Path) -> None:
+    root = tmp_path / "archiv"
+    for folder, name, body in (("2023", "bericht.txt", report_text(1)), ("2024", "bericht.txt", report_text(2)),
+                               ("2024", "bericht.html", f"<html><body><article><p>{report_text(3)}</p></article></body></html>")):
+        (root / folder).mkdir(parents=True, exist_ok=True)
+        (root / folder / name).write_text(body, encoding="utf-8")
+    summary, records, errors = run_inline([root], tmp_path / "out.jsonl")
+    assert sorted(r["doc_id"] for r in records) == ["2023/bericht.txt", "2024/bericht.html", "2024/bericht.txt"]
+    assert errors == []
+
+
 # ---------------------------------------------------------------------------------------------
 # Broken inputs
 

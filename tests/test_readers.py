@@ -476,3 +476,13 @@ def test_readers_symlinked_folders_are_followed_and_loops_reported(tmp_path: Pat
         "Eva Roth sprach in Kassel.", "Jan Kurz sprach in Fulda."]
     errors = [i for i in items if isinstance(i, ReadError)]
     assert len(errors) == 1 and errors[0].path.endswith("back") and "loop" in errors[0].message
+
+
+def test_readers_same_file_name_in_two_folders_keeps_both_documents(tmp_path: Path) -> None:
+    for folder, text in (("2023", "Eva Roth sprach in Kassel."), ("2024", "Jan Kurz sprach in Fulda.")):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "bericht.txt").write_text(text, encoding="utf-8")
+    (tmp_path / "2024" / "einzeln.txt").write_text("Tim Lau kam.", encoding="utf-8")
+    ids = [i.id for i in iter_documents([str(tmp_path)]) if isinstance(i, InputRecord)]
+    # the stem where it is unique, the path relative to the folder where it is not
+    assert ids == ["2023/bericht.txt", "2024/bericht.txt", "einzeln"]
