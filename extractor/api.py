@@ -135,9 +135,15 @@ class Extractor:
             if rec.id is None:
                 rec = rec.model_copy(update={"id": stable_id(rec.text)})
             parts = split_text(rec.text, self.max_part_chars)
+            # Every part sees the same anchors: the dateline of the first part dates the later ones too.
+            anchor = rec.published
+            if anchor is None and len(parts) > 1:
+                from extractor.components.layout import dateline_published
+
+                anchor = dateline_published(parts[0][1])
             for offset, part in parts:
                 doc = self.nlp.make_doc(part)
-                doc._.ef_published = rec.published
+                doc._.ef_published = anchor
                 yield doc, (key, offset, len(parts), rec)
 
     def _report(self, rec: InputRecord, parts: list[tuple[int, EventReport]], share: float | None) -> EventReport:

@@ -178,3 +178,15 @@ def test_api_pipe_yields_what_it_read_before_the_input_failed(extractor_default)
         for report in extractor_default.pipe(records(), batch_size=32):
             seen.append(report.doc_id)
     assert seen == ["d0", "d1", "d2", "d3", "d4"]
+
+
+def test_api_every_part_of_a_long_text_sees_the_dateline_date() -> None:
+    from extractor.api import Extractor
+
+    extractor = Extractor("rules", max_part_chars=300)
+    text = ("Neujahrsempfang\nFulda, 12. Mai 2024 – Die Stadt lud ein.\n\n"
+            + "Viele Gäste kamen und sprachen lange über die Region und ihre Zukunft.\n\n" * 10
+            + "Gestern sprach auch Eva Roth.")
+    report = extractor.extract(text)
+    assert any(w.startswith("[W003]") for w in report.warnings)  # it was split
+    assert ("Gestern", "2024-05-11") in [(d.text, d.value) for d in report.dates]

@@ -108,12 +108,27 @@ class LayoutTagger(RuleComponent):
                 spans.append(span)
             if label == "DATELINE_DATE" and doc._.ef_published is None:
                 # The release date stands in for a missing publication date: it anchors "gestern".
-                facts = find_dates(text[start:end])
-                if facts and facts[0].granularity == "day" and "X" not in facts[0].value:
-                    doc._.ef_published = facts[0].value
+                doc._.ef_published = _release_day(text[start:end])
         doc.spans[self.cfg["spans_key"]] = spans
         _lines_are_sentences(doc)
         return doc
+
+
+def _release_day(text: str) -> str | None:
+    facts = find_dates(text)
+    if facts and facts[0].granularity == "day" and "X" not in facts[0].value:
+        return facts[0].value
+    return None
+
+
+def dateline_published(text: str) -> str | None:
+    """The dateline's release day of a text ("Fulda, 12. Mai 2024 – …" -> "2024-05-12"), or None.
+
+    The layout component sets it on its Doc; a long text split into parts needs it for every part."""
+    for start, end, label in find_layout(text):
+        if label == "DATELINE_DATE":
+            return _release_day(text[start:end])
+    return None
 
 
 @Language.factory("eventfacts_layout", assigns=["doc.spans"], default_config={"spans_key": ext.LAYOUT})
