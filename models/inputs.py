@@ -9,6 +9,7 @@ import re
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$")
 # Lone UTF-16 surrogates ("\ud800"), which JSON may carry but no UTF-8 text can hold.
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -36,11 +37,19 @@ class InputRecord(BaseModel):
         # Archives often number their records; ids are compared as strings.
         return str(value) if isinstance(value, int) else value
 
-    @field_validator("published")
+    @field_validator("published", mode="before")
     @classmethod
-    def _iso_date(cls, value: str | None) -> str | None:
+    def _iso_date(cls, value: object) -> str | None:
+        # A date, or exactly "YYYY-MM-DD" (a timestamp's day part too: "2024-05-03T10:00:00");
+        # not "2024-05-03garbage", "20240503" or "2024-W01-1", which fromisoformat would read.
         if value is None or value == "":
             return None
+        if isinstance(value, _dt.datetime):
+            return value.date().isoformat()
+        if isinstance(value, _dt.date):
+            return value.isoformat()
+        if not isinstance(value, str) or not _ISO_DAY.match(value):
+            raise ValueError(f"published must be an ISO date YYYY-MM-DD, got {value!r}")
         try:
             return _dt.date.fromisoformat(value[:10]).isoformat()
         except ValueError as exc:

@@ -103,3 +103,17 @@ def test_models_import_does_not_load_spacy():
     code = "import sys, models; print('spacy' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize("value", ["2024-05-03garbage", "20240503", "2024-W01-1", "2024-13-01", "03.05.2024", 20240503])
+def test_models_published_must_be_an_iso_day(value) -> None:
+    with pytest.raises(ValueError, match="published must be an ISO date YYYY-MM-DD"):
+        InputRecord(text="x", published=value)
+
+
+def test_models_published_accepts_a_day_a_timestamp_and_a_date() -> None:
+    import datetime
+
+    assert InputRecord(text="x", published="2024-05-03").published == "2024-05-03"
+    assert InputRecord(text="x", published="2024-05-03T10:00:00+02:00").published == "2024-05-03"
+    assert InputRecord(text="x", published=datetime.date(2024, 5, 3)).published == "2024-05-03"
