@@ -85,6 +85,9 @@ class Extractor:
         source (str | None): path or URL, copied into the record.
         RETURNS (EventReport): the validated record.
         """
+        if not isinstance(text, str):
+            hint = " (decode bytes first, e.g. data.decode('utf-8'))" if isinstance(text, (bytes, bytearray)) else ""
+            raise TypeError(f"extract() takes the report text as a str, not {type(text).__name__}{hint}")
         record = InputRecord(id=doc_id, text=text, published=published, source=source)
         report = next(self.pipe([record], on_error="raise"))
         return report
@@ -100,13 +103,17 @@ class Extractor:
         """Stream records through the pipeline, keeping input order.
 
         records: InputRecords, dicts with 'text' (and 'id', 'published', 'source'), or plain texts.
-        on_error (str): a component that fails on a document leaves an [E003] warning in its
-            record (the other components still run); 'raise' turns that into ExtractionError.
+        on_error (str): 'record' (default): a component that fails on a document leaves an [E003]
+            warning in its record (the other components still run); 'raise' turns that into
+            ExtractionError. Anything else is a ValueError.
+        RAISES (TypeError): for an input that is no InputRecord, dict or str.
         YIELDS (EventReport): one per input record, in input order.
         """
         # A failure while reading the input ends the input there: the records read before it are
         # processed and yielded first, then the failure is raised (nothing read is lost).
         failure: list[BaseException] = []
+        if on_error not in ("record", "raise"):
+            raise ValueError(f"on_error must be 'record' or 'raise', not {on_error!r}")
         jobs = self._jobs(_until_failure(records, failure))
         docs = self.nlp.pipe(jobs, as_tuples=True, batch_size=batch_size, n_process=n_process)
         # Parts of a long text become partial records at once, so no more than one Doc per part
@@ -180,6 +187,8 @@ def _as_record(raw: InputRecord | dict[str, Any] | str) -> InputRecord:
         return raw
     if isinstance(raw, str):
         return InputRecord(text=raw)
+    if not isinstance(raw, dict):
+        raise TypeError(f"pipe() takes InputRecords, dicts with 'text' or str texts, not {type(raw).__name__}")
     return InputRecord.model_validate(raw)
 
 

@@ -190,3 +190,16 @@ def test_api_every_part_of_a_long_text_sees_the_dateline_date() -> None:
     report = extractor.extract(text)
     assert any(w.startswith("[W003]") for w in report.warnings)  # it was split
     assert ("Gestern", "2024-05-11") in [(d.text, d.value) for d in report.dates]
+
+
+@pytest.mark.parametrize("bad", [None, 123, b"Eva Roth sprach."])
+def test_api_extract_names_what_it_takes(extractor_default, bad) -> None:
+    with pytest.raises(TypeError, match="extract\\(\\) takes the report text as a str"):
+        extractor_default.extract(bad)
+
+
+def test_api_pipe_checks_its_arguments(extractor_default) -> None:
+    with pytest.raises(ValueError, match="on_error must be 'record' or 'raise'"):
+        list(extractor_default.pipe(["Eva Roth sprach."], on_error="bogus"))
+    with pytest.raises(TypeError, match="pipe\\(\\) takes InputRecords"):
+        list(extractor_default.pipe([42]))
