@@ -78,14 +78,14 @@ def extract(
     try:
         extractor = Extractor(model)
     except ModelLoadError as exc:
-        err.print(f"[red]error:[/red] {exc}")
+        err.print(f"[red]error:[/red] {escape(str(exc))}")
         raise typer.Exit(2) from exc
     try:
         documents = iter_documents(
             paths, published=published, stdin=sys.stdin.buffer, exclude=[output] if output else []
         )
     except ValueError as exc:
-        err.print(f"[red]error:[/red] --published: {exc}")
+        err.print(f"[red]error:[/red] --published: {escape(str(exc))}")
         raise typer.Exit(2) from exc
 
     counts = {"documents": 0, "errors": 0}
@@ -95,10 +95,10 @@ def extract(
         for item in documents:
             if isinstance(item, ReadError):
                 counts["errors"] += 1
-                err.print(f"[red]error:[/red] {item}", highlight=False)
+                err.print(f"[red]error:[/red] {escape(str(item))}", highlight=False)
                 continue
             if item.id in seen:
-                err.print(f"[yellow]warning:[/yellow] duplicate id {item.id!r} ({item.source}); both records are written", highlight=False)
+                err.print(f"[yellow]warning:[/yellow] duplicate id {escape(repr(item.id))} ({escape(str(item.source))}); both records are written", highlight=False)
             seen.add(item.id or "")
             yield item
 
@@ -112,7 +112,7 @@ def extract(
                 counts["documents"] += 1
                 if any(w.startswith(("[E002]", "[E003]")) for w in report.warnings):
                     counts["errors"] += 1
-                    err.print(f"[red]error:[/red] {report.doc_id}: {report.warnings[-1]}", highlight=False)
+                    err.print(f"[red]error:[/red] {escape(report.doc_id)}: {escape(report.warnings[-1])}", highlight=False)
                 if pretty:
                     out.write(report.model_dump_json(indent=2) + "\n")
                     out.flush()
@@ -144,7 +144,7 @@ def info(model: str = typer.Option("auto", "--model", "-m", help=MODEL_HELP)) ->
     try:
         _, details = load_pipeline(model)
     except ModelLoadError as exc:
-        err.print(f"[red]error:[/red] {exc}")
+        err.print(f"[red]error:[/red] {escape(str(exc))}")
         raise typer.Exit(2) from exc
     typer.echo(f"eventfacts {__version__}")
     typer.echo(f"base pipeline: {details.base}")

@@ -59,7 +59,7 @@ def batch_command(
                   "writing it would destroy the input. Choose another output file.")
         raise typer.Exit(2)
     if engine not in ("processes", "dask"):
-        err.print(f"[red]error:[/red] --engine must be 'processes' or 'dask', not {engine!r}")
+        err.print(f"[red]error:[/red] --engine must be 'processes' or 'dask', not {escape(repr(engine))}")
         raise typer.Exit(2)
     if scheduler and engine != "dask":
         err.print("[red]error:[/red] --scheduler needs --engine dask")
@@ -82,13 +82,13 @@ def batch_command(
         with reporter:
             summary = run_batch(inputs, output, config, progress=reporter, stdin=sys.stdin.buffer)
     except BatchError as exc:
-        err.print(f"[red]error:[/red] {exc}")
+        err.print(f"[red]error:[/red] {escape(str(exc))}")
         raise typer.Exit(2) from exc
     except KeyboardInterrupt:
-        err.print(f"interrupted; run the same command with --resume to continue {output}")
+        err.print(f"interrupted; run the same command with --resume to continue {escape(str(output))}")
         raise typer.Exit(130) from None
     except Exception as exc:  # e.g. the model cannot be loaded in the workers
-        err.print(f"[red]error:[/red] {type(exc).__name__}: {exc}")
+        err.print(f"[red]error:[/red] {type(exc).__name__}: {escape(str(exc))}")
         raise typer.Exit(2) from exc
     if not quiet:
         err.print(

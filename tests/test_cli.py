@@ -185,3 +185,16 @@ def test_cli_extract_batch_size_must_be_positive(inputs, size):
     result = runner.invoke(app, ["extract", str(inputs / "a.txt"), "--batch-size", size, "--model", "default"])
     assert result.exit_code == 2
     assert "--batch-size" in result.stderr
+
+
+def test_cli_messages_show_user_text_that_looks_like_markup(tmp_path):
+    folder = tmp_path / "[dim]"
+    folder.mkdir()
+    data = folder / "a.jsonl"
+    data.write_text('{"id": "[/x]", "text": 5}\n{"id": "[bold]b", "text": "Eva Roth kam."}\n'
+                    '{"id": "[bold]b", "text": "Eva Roth kam."}\n', encoding="utf-8")
+    result = runner.invoke(app, ["extract", str(data), str(tmp_path / "[/x]"), "--model", "default"])
+    assert result.exit_code == 1
+    assert f"{data}:1: field 'text' must be a string" in result.stderr
+    assert "duplicate id '[bold]b'" in result.stderr
+    assert f"{tmp_path / '[/x]'}: no such file or directory" in result.stderr
