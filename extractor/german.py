@@ -121,3 +121,8 @@ def nominative_adjective(word: str, gender: str) -> str:
         if word.endswith(ending) and len(word) > len(ending) + 2:
             return word[: -len(ending)] + _ADJECTIVE_NOMINATIVE[gender]
     return word
+
+
+def is_inflected_adjective(text: str) -> bool:
+    """'bisheriger', 'langjährige', 'wirtschaftliche': a lower-case word with an adjective ending."""
+    return text.islower() and text.endswith(("e", "en", "er", "es", "em")) and len(text) > 3

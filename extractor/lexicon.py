@@ -39,6 +39,7 @@ __all__ = [
     "boilerplate_lines",
     "boilerplate_prefixes",
     "common_nouns",
+    "common_noun_tails",
     "compound_head",
     "event_types",
     "first_names",
@@ -395,24 +396,26 @@ def role_nouns() -> Mapping[str, RoleNoun]:
     return MappingProxyType(table)
 
 
+def _forms_table(name: str, key: str) -> Mapping[str, Any]:
+    """Every form of every entry of a lexicon -> its entry: the key field ('head', 'lemma', 'type')
+    and the `forms` list; the first entry wins a form two entries share."""
+    table: dict[str, Any] = {}
+    for entry in read_lexicon(name):
+        for form in [getattr(entry, key), *entry.forms]:
+            table.setdefault(form, entry)
+    return MappingProxyType(table)
+
+
 @lru_cache(maxsize=1)
 def org_heads() -> Mapping[str, OrgHead]:
     """Every form of every organisation head noun ('Ministeriums') -> its entry."""
-    table: dict[str, OrgHead] = {}
-    for entry in read_lexicon("de/org_heads.jsonl"):
-        for form in [entry.head, *entry.forms]:
-            table.setdefault(form, entry)
-    return MappingProxyType(table)
+    return _forms_table("de/org_heads.jsonl", "head")
 
 
 @lru_cache(maxsize=1)
 def venue_heads() -> Mapping[str, VenueHead]:
     """Every form of every venue head noun ('Saales') -> its entry."""
-    table: dict[str, VenueHead] = {}
-    for entry in read_lexicon("de/venue_heads.jsonl"):
-        for form in [entry.head, *entry.forms]:
-            table.setdefault(form, entry)
-    return MappingProxyType(table)
+    return _forms_table("de/venue_heads.jsonl", "head")
 
 
 @lru_cache(maxsize=1)
@@ -425,21 +428,13 @@ def org_suffixes() -> tuple[str, ...]:
 @lru_cache(maxsize=1)
 def attendee_nouns() -> Mapping[str, AttendeeNoun]:
     """Every form of every attendee noun ('Teilnehmer*innen') -> its entry."""
-    table: dict[str, AttendeeNoun] = {}
-    for entry in read_lexicon("de/attendee_nouns.jsonl"):
-        for form in [entry.lemma, *entry.forms]:
-            table.setdefault(form, entry)
-    return MappingProxyType(table)
+    return _forms_table("de/attendee_nouns.jsonl", "lemma")
 
 
 @lru_cache(maxsize=1)
 def event_types() -> Mapping[str, EventTypeEntry]:
     """Every form of every event type ('Workshops') -> its entry."""
-    table: dict[str, EventTypeEntry] = {}
-    for entry in read_lexicon("de/event_types.jsonl"):
-        for form in [entry.type, *entry.forms]:
-            table.setdefault(form, entry)
-    return MappingProxyType(table)
+    return _forms_table("de/event_types.jsonl", "type")
 
 
 @lru_cache(maxsize=1)
@@ -520,7 +515,9 @@ def generic_nouns() -> frozenset[str]:
     return frozenset(e.text for e in read_lexicon("de/generic_nouns.jsonl"))
 
 
-def compound_head(word: str, table: Mapping[str, Any], *, min_modifier: int = 2) -> tuple[str, Any] | None:
+def compound_head(
+    word: str, table: Mapping[str, Any], *, min_modifier: int = 2, any_head: bool = False
+) -> tuple[str, Any] | None:
     """Find the longest known form that ends the compound `word`.
 
     word (str): A token, e.g. 'Landtagsabgeordnete' or 'IHK-Hauptgeschäftsführer'.
@@ -528,6 +525,7 @@ def compound_head(word: str, table: Mapping[str, Any], *, min_modifier: int = 2)
         `compound_head=True` may end a compound.
     min_modifier (int): Minimum length of the modifier before the head, so that 'Rat' does not
         match inside 'Ausrat' style accidents too easily.
+    any_head (bool): every entry may end a compound (`venue_heads()`: 'Fuggerhalle').
     RETURNS (tuple[str, Any] | None): (head form as it stands in `word`, entry), or None. An exact
         match returns (word, entry) whatever `compound_head` says.
     """
@@ -540,9 +538,19 @@ def compound_head(word: str, table: Mapping[str, Any], *, min_modifier: int = 2)
         else:
             candidate = tail[:1].upper() + tail[1:]
         entry = table.get(candidate)
-        if entry is not None and getattr(entry, "compound_head", False):
+        if entry is not None and (any_head or getattr(entry, "compound_head", False)):
             return tail, entry
     return None
+
+
+@lru_cache(maxsize=16384)  # asked for many capitalised words by several components: cached per word
+def common_noun_tails(word: str, min_modifier: int = 3) -> tuple[str, ...]:
+    """The common nouns of five letters or more that end `word` after at least `min_modifier`
+    letters, longest first: 'Regionalversorger' -> ('Versorger', …); () for a name."""
+    nouns = common_nouns()
+    return tuple(
+        tail for tail in (word[k].upper() + word[k + 1 :] for k in range(min_modifier, len(word) - 4)) if tail in nouns
+    )
 
 
 def iter_forms(entries: Iterable[Any]) -> list[str]:

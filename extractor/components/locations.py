@@ -21,7 +21,7 @@ from extractor.components.base import RuleComponent
 from extractor.components.venues import find_districts, find_venues
 from extractor.doc_tokens import DocTokens, doc_tokens
 from extractor.german import ACADEMIC_TITLES, HONORIFICS, PLACE_PREPOSITIONS, is_capitalised
-from extractor.lexicon import ambiguous_first_names, common_nouns, first_names, places, venue_heads
+from extractor.lexicon import ambiguous_first_names, common_noun_tails, common_nouns, first_names, places, venue_heads
 
 _MAX_WORDS = 4
 # English phrase words ("Peer Learning", "Customer Journey"): press German borrows them, place names rarely.
@@ -190,11 +190,7 @@ class LocationRecognizer(RuleComponent):
 @lru_cache(maxsize=16384)
 def _ends_in_common_noun(word: str) -> bool:
     """The word ends in a common noun of five letters or more that is no place ('…versorger')."""
-    for k in range(3, len(word) - 4):
-        tail = word[k].upper() + word[k + 1 :]
-        if tail in common_nouns() and tail not in places():
-            return True
-    return False
+    return any(tail not in places() for tail in common_noun_tails(word))
 
 
 def _in_person_entity(doc: Doc, i: int) -> bool:

@@ -28,6 +28,7 @@ from extractor.german import (
     has_determiner,
     is_acronym,
     is_capitalised,
+    is_inflected_adjective,
     nominative_adjective,
     noun_gender,
 )
@@ -285,7 +286,7 @@ class OrgRecognizer(RuleComponent):
                 end = j + 1
                 if text in places() and not (j + 1 < len(words) and lower[j + 1] in _COMPLEMENT_JOINERS):
                     break  # "Hochschule für Soziale Arbeit Thüringen": the seat closes the name
-            elif lower[j] in _COMPLEMENT_JOINERS or _is_adjective(text):
+            elif lower[j] in _COMPLEMENT_JOINERS or is_inflected_adjective(text):
                 pass
             elif text == "," and _enumeration_follows(doc, j + 1):
                 pass
@@ -497,7 +498,7 @@ def _enumeration_follows(doc: Doc, j: int) -> bool:
     for k in range(j, min(j + 8, len(doc))):
         if doc[k].lower_ in {"und", "sowie"}:
             return True
-        if not (is_capitalised(doc[k].text) or doc[k].text.endswith("-") or doc[k].text == "," or _is_adjective(doc[k].text)):
+        if not (is_capitalised(doc[k].text) or doc[k].text.endswith("-") or doc[k].text == "," or is_inflected_adjective(doc[k].text)):
             return False
         if doc[k].text in ACADEMIC_TITLES or doc[k].text in HONORIFICS:
             return False
@@ -628,10 +629,6 @@ def _is_capitalised_adjective(text: str) -> bool:
 
 def _plural_like(text: str) -> bool:
     return text in generic_nouns()
-
-
-def _is_adjective(text: str) -> bool:
-    return text.islower() and text.endswith(("e", "en", "er", "es", "em")) and len(text) > 3
 
 
 def _blocked_tokens(doc: Doc) -> set[int]:

@@ -32,6 +32,7 @@ from extractor.german import (
     PREPOSITIONS,
     has_determiner,
     is_capitalised,
+    is_inflected_adjective,
 )
 from extractor.components.affiliations import (
     AFFILIATION_WORDS,
@@ -46,6 +47,7 @@ from extractor.components.role_lists import gendered, listed_roles, names_after_
 from extractor.components.roles import feminine_role
 from extractor.lexicon import (
     ambiguous_first_names,
+    common_noun_tails,
     common_nouns,
     compound_head,
     event_types,
@@ -82,6 +84,15 @@ class PersonCluster:
     def surname(self) -> str:
         return self.name.split()[-1]
 
+    @property
+    def gender(self) -> str | None:
+        """'f', 'm' or 'u' as the first name tells ("Eva-Maria" by "Eva"), None if it is unknown."""
+        return first_names().get(self.name.split()[0].split("-")[0])
+
+    def add_role(self, value: str) -> None:
+        if value not in self.roles:
+            self.roles.append(value)
+
 
 # The word tests below run on nearly every token: cached per word form (the lexicons are fixed).
 @lru_cache(maxsize=16384)
@@ -110,9 +121,7 @@ def _is_noun_too(text: str) -> bool:
 def _is_plain_word(text: str) -> bool:
     """A capitalised common noun or place, or a compound ending in a common noun of five letters
     or more: not a surname on its own ('Unternehmen', 'Berlin', 'Bauausschuss')."""
-    if text in common_nouns() or text in places() or text in org_heads():
-        return True
-    return any(text[k].upper() + text[k + 1 :] in common_nouns() for k in range(3, len(text) - 4))
+    return text in common_nouns() or text in places() or text in org_heads() or bool(common_noun_tails(text))
 
 
 class PersonRecognizer(RuleComponent):
@@ -128,6 +137,7 @@ class PersonRecognizer(RuleComponent):
         roles_by_end = {sp.end: sp for sp in doc.spans.get(ext.ROLES, [])}
         role_tokens = {i for sp in doc.spans.get(ext.ROLES, []) for i in range(sp.start, sp.end)}
         orgs = _org_index(doc)
+        org_ends = {sp.start: sp.end for sp in doc.spans.get(ext.ORGS, [])}
         candidates: dict[tuple[int, int], list[str]] = {}
 
         blocked_or_role = blocked | role_tokens
@@ -169,7 +179,7 @@ class PersonRecognizer(RuleComponent):
         _add_surname_mentions(doc, clusters, blocked | role_tokens)
         name_starts = {s for c in clusters for s, _ in c.mentions}
         for c in clusters:
-            _attach_roles_and_orgs(doc, c, roles_by_end, orgs, name_starts)
+            _attach_roles_and_orgs(doc, c, roles_by_end, orgs, org_ends, name_starts)
         _attach_listed_roles(doc, clusters)
         kinds = {sp._.ef_role["role"]: sp._.ef_role.get("kind") for sp in doc.spans.get(ext.ROLES, [])}
         lemmas = {sp._.ef_role["role"]: sp._.ef_role.get("lemma") for sp in doc.spans.get(ext.ROLES, [])}
@@ -288,11 +298,7 @@ def _plausible_ner_name(span: Span) -> bool:
             return False
         # A compound of common nouns ("Datenmanagementpläne") is no surname; short tails such as
         # "-mann", "-kopf" are (Hoffmann, Schwarzkopf).
-        for cut in range(4, len(word) - 4):
-            tail = word[cut].upper() + word[cut + 1 :]
-            if tail in common_nouns() and len(tail) >= 5:
-                return False
-        return True
+        return not common_noun_tails(word, 4)
     return not all(w in common_nouns() for w in words)
 
 
@@ -452,22 +458,24 @@ def _attach_listed_roles(doc: Doc, clusters: list[PersonCluster]) -> None:
     pairs = listed_roles(doc, roles, mentions) + names_after_plural_role(doc, roles, mentions, role_ends)
     for start, (masculine, feminine) in roles_from_acts(doc, mentions):
         c = owner[start]
-        value = feminine if first_names().get(c.name.split()[0].split("-")[0]) == "f" else masculine
-        if value not in c.roles:
-            c.roles.append(value)
+        c.add_role(feminine if c.gender == "f" else masculine)
     for start, role in pairs:
         c = owner[start]
-        first = c.name.split()[0].split("-")[0]
-        gender = first_names().get(first)
         written = doc[role._.ef_role["head"]].text
-        value = gendered(role._.ef_role["role"], written, gender == "f" if gender in {"f", "m"} else None, feminine_role)
-        if value not in c.roles:
-            c.roles.append(value)
+        female = c.gender == "f" if c.gender in {"f", "m"} else None
+        c.add_role(gendered(role._.ef_role["role"], written, female, feminine_role))
 
 
 def _attach_roles_and_orgs(
-    doc: Doc, c: PersonCluster, roles_by_end: dict[int, Span], orgs: dict[int, str], name_starts: set[int]
+    doc: Doc,
+    c: PersonCluster,
+    roles_by_end: dict[int, Span],
+    orgs: dict[int, str],
+    org_ends: dict[int, int],
+    name_starts: set[int],
 ) -> None:
+    """Roles and organisation of one person from around each mention. orgs: token where an
+    organisation mention starts -> its name; org_ends: the same start -> where the mention ends."""
     for s, e in sorted(c.mentions):
         # Role before the name, possibly with titles between: "Referatsleiter Dr. Markus Müller".
         _, k = _titles_before(doc, s)
@@ -506,7 +514,7 @@ def _attach_roles_and_orgs(
                 j += 1
             appos = next((r for r in roles_by_end.values() if r.start == j), None)
             for _ in range(2):
-                if appos is not None or j >= len(doc) or not _is_adjective(doc[j].text):
+                if appos is not None or j >= len(doc) or not (doc[j].text.isalpha() and is_inflected_adjective(doc[j].text)):
                     break
                 j += 1
                 appos = next((r for r in roles_by_end.values() if r.start == j), None)
@@ -526,8 +534,7 @@ def _attach_roles_and_orgs(
         # "Ulrich Freese (MdB)", "Eva Roth, MdL,": a parliament title after the name
         k = e + 1 if e < len(doc) and doc[e].text in {"(", ","} else None
         if k is not None and k < len(doc) and doc[k].text in _PARLIAMENT_TITLES:
-            if doc[k].text not in c.roles:
-                c.roles.append(doc[k].text)
+            c.add_role(doc[k].text)
         # "Franziska Wölfle als Kassiererin", "Anton von der Heide, der als Schriftführer …".
         j = e
         if j + 1 < len(doc) and doc[j].text == "," and doc[j + 1].lower_ in {"der", "die"}:
@@ -545,20 +552,10 @@ def _attach_roles_and_orgs(
         # "Sigrid Isser, Frauen Union Hessen, …": an organisation in apposition, closed by a comma,
         # a bracket, "und" or the end of the sentence.
         if e + 1 < len(doc) and doc[e].text == "," and (e + 1) in orgs and c.organisation is None:
-            end = _org_ends(doc).get(e + 1)
+            end = org_ends.get(e + 1)
             if end is not None and (end >= len(doc) or doc[end].text in {",", ")", ".", ";"} or doc[end].lower_ in {"und", "sowie"}):
                 c.organisation = orgs[e + 1]
         affiliation_after(doc, e, c, orgs)
-
-
-def _is_adjective(text: str) -> bool:
-    """'bisheriger', 'langjährige', 'neuen': a lower-case inflected word before a role."""
-    return text.isalpha() and text.islower() and text.endswith(("er", "e", "en", "es", "em")) and len(text) > 3
-
-
-def _org_ends(doc: Doc) -> dict[int, int]:
-    """Token where an organisation mention starts -> where it ends."""
-    return {sp.start: sp.end for sp in doc.spans.get(ext.ORGS, [])}
 
 
 def _fronted_role(doc: Doc, comma: int, roles_by_end: dict[int, Span]) -> Span | None:
@@ -595,14 +592,13 @@ def _add_role(c: PersonCluster, role: Span) -> None:
     value = info["role"]
     if info.get("participle") and info.get("complement") is None:
         # "Inklusionsbeauftragte Yasemin …": adjectival nouns take the person's gender.
-        gender = first_names().get(c.name.split()[0].split("-")[0])
+        gender = c.gender
         head = value.rsplit(" ", 1)[-1]
         stem = head[:-1] if head.endswith("r") else head
         if gender in {"f", "m"}:
             new_head = stem if gender == "f" else stem + "r"
             value = value[: len(value) - len(head)] + new_head
-    if value not in c.roles:
-        c.roles.append(value)
+    c.add_role(value)
 
 
 @Language.factory(

@@ -8,6 +8,7 @@ base lemmas; `RoleLexicon.normalise` maps an inflected compound back to nominati
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from dataclasses import dataclass
 from functools import lru_cache
@@ -49,7 +50,7 @@ _FEM_OBLIQUE = frozenset("der einer unserer ihrer seiner dieser".split())
 class RoleLexicon:
     """Recognises role nouns, inflected or compounded, from `de/role_nouns.jsonl`."""
 
-    def __init__(self, entries: list[dict]) -> None:
+    def __init__(self, entries: Sequence[dict]) -> None:
         # form (lowercase) -> (lemma, gender, may end a compound, is a participle noun)
         self._forms: dict[str, tuple[str, str, bool, bool]] = {}
         self.kinds: dict[str, str] = {}
@@ -239,13 +240,14 @@ def _enumeration_follows(doc: Doc, j: int) -> bool:
     return False
 
 
-def role_entries() -> list[dict]:
+@lru_cache(maxsize=1)  # read by the tagger and by feminine_role: both lexicons parsed once
+def role_entries() -> tuple[dict, ...]:
     """The hand-written role nouns, then the Wiktionary person nouns they do not list
     ('Kommandant', 'Physikerin'); the hand-written entry wins for a lemma in both."""
     hand = [e.model_dump() for e in read_lexicon("de/role_nouns.jsonl")]
     known = {e["lemma"] for e in hand} | {e["feminine"] for e in hand if e.get("feminine")}
     generated = [e.model_dump() for e in read_lexicon("de/person_nouns.jsonl.gz")]
-    return hand + [e for e in generated if e["lemma"] not in known]
+    return tuple(hand + [e for e in generated if e["lemma"] not in known])
 
 
 @lru_cache(maxsize=1)

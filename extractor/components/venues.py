@@ -19,7 +19,7 @@ from spacy.tokens import Doc
 
 from extractor.doc_tokens import doc_tokens
 from extractor.german import is_capitalised
-from extractor.lexicon import common_nouns, compound_head, first_names, places, venue_heads
+from extractor.lexicon import common_noun_tails, common_nouns, compound_head, first_names, places, venue_heads
 
 _DISTRICT_WORDS = {"Landkreis": "Landkreis", "Landkreises": "Landkreis", "Kreis": "Kreis", "Kreises": "Kreis"}
 _KREIS_COMPOUND = re.compile(r"^([A-ZÄÖÜ][\w-]+?)-?[Kk]reis(?:es)?$")
@@ -31,9 +31,7 @@ Found = tuple[int, int, str, str]  # start token, end token, name, kind
 @lru_cache(maxsize=16384)
 def _noun_like(word: str) -> bool:
     """A common noun, or a word that ends in one ("Jubiläumsmeisterbriefe"): not a name."""
-    if word in common_nouns():
-        return True
-    return any(word[k].upper() + word[k + 1:] in common_nouns() for k in range(3, len(word) - 4))
+    return word in common_nouns() or bool(common_noun_tails(word))
 
 
 def _proper(text: str) -> bool:
@@ -60,18 +58,7 @@ def _named_modifier(modifier: str) -> bool:
 
 @lru_cache(maxsize=16384)  # asked for every capitalised token: cached per word form
 def _head_of(text: str):  # noqa: ANN202 - (head form, VenueHead) | None
-    if text in venue_heads():
-        return text, venue_heads()[text]
-    found = compound_head(text, venue_heads())
-    if found is None:
-        # venue heads are no compound heads in the lexicon sense: look for the longest tail by hand
-        for cut in range(3, len(text) - 2):
-            tail = text[cut:]
-            tail = tail if text[cut - 1] == "-" else tail[:1].upper() + tail[1:]
-            if tail in venue_heads():
-                return text[cut:], venue_heads()[tail]
-        return None
-    return found
+    return compound_head(text, venue_heads(), min_modifier=3, any_head=True)
 
 
 def _nominative(words: list[str]) -> str:
