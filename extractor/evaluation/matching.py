@@ -124,13 +124,16 @@ def org_match(gold_name: str, gold_acronym: str | None, pred_name: str, pred_acr
     return False
 
 
-def org_ref_match(gold_ref: str, pred_ref: str, gold_orgs: list[tuple[str, str | None]]) -> bool:
-    """An affiliation's organisation: the gold one by its long form or its acronym, either way round."""
-    if org_key(gold_ref) == org_key(pred_ref):
+def org_ref_match(gold_ref: str, pred_ref: str, known_orgs: list[tuple[str, str | None]]) -> bool:
+    """An affiliation's organisation: the gold one by its long form or its acronym, either way round.
+
+    known_orgs: the (name, acronym) pairs of the gold and the predicted organisations."""
+    g, p = org_key(gold_ref), org_key(pred_ref)
+    if g == p:
         return True
-    for name, acronym in gold_orgs:
+    for name, acronym in known_orgs:
         forms = {org_key(name)} | ({org_key(acronym)} if acronym else set())
-        if org_key(gold_ref) in forms and org_key(pred_ref) in forms:
+        if g in forms and p in forms:
             return True
     return False
 

@@ -25,6 +25,7 @@ from typing import Any, Optional, TypeVar
 from models import EventReport
 
 from extractor.evaluation import matching as m
+from extractor.evaluation.records import read_jsonl
 
 FIELDS = ("persons", "roles", "affiliations", "organisations", "acronyms", "locations", "quantities", "dates")
 SLOTS = ("name", "location", "start", "end", "participants")
@@ -413,11 +414,9 @@ def run(
         texts.append(text)
     if pred_path is not None:
         by_id: dict[str, EventReport] = {}
-        with pred_path.open(encoding="utf-8") as handle:
-            for line in handle:
-                if line.strip():
-                    report = EventReport.model_validate_json(line)
-                    by_id.setdefault(report.doc_id, report)
+        for _, obj in read_jsonl(pred_path):
+            report = EventReport.model_validate(obj)
+            by_id.setdefault(report.doc_id, report)
         predictions = []
         for record in usable:
             if record["id"] not in by_id:
