@@ -26,7 +26,7 @@ _ELECTION = frozenset(
     "gewählt wiedergewählt neugewählt bestätigt ernannt berufen bestimmt gekürt benannt eingesetzt "
     "einstimmig wählte wählten ernannte ernannten bestätigte bestätigten befördert beförderte beförderten".split()
 )
-_COPULA = frozenset("ist sind bleibt bleiben wurde wurden wird werden war waren bleibt".split())
+_COPULA = frozenset("ist sind bleibt bleiben wurde wurden wird werden war waren".split())
 _APPOINTING = frozenset({"zum", "zur", "zu", "als"})
 _NOT_THE_HOLDER = frozenset("von vom für mit bei beim durch dank gegen ohne nach".split())
 _OPENERS = frozenset({"neue", "neuer", "neuen", "neues", "als", "und", "sowie", "weiterhin", "wieder", "auch"})
