@@ -6,6 +6,7 @@ The library never prints; it logs to the 'eventfacts' logger and returns records
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -17,6 +18,7 @@ from extractor.german import GERMAN_FUNCTION_WORDS
 from extractor.merge import merge_reports
 from extractor.pipeline import PipelineInfo, load_pipeline
 from extractor.records import doc_to_report
+from extractor.tokenizer import make_doc_bounded
 from models import EventReport, InputRecord, stable_id
 
 log = logging.getLogger("eventfacts")
@@ -24,6 +26,15 @@ log = logging.getLogger("eventfacts")
 # Texts longer than this are processed in parts split at paragraph boundaries, so memory stays
 # bounded whatever the input (spaCy's own limit is 1,000,000 characters).
 MAX_PART_CHARS = 50_000
+# A part of digits or one-letter words ("1 2 3 4 …") holds 25,000 tokens in 50,000 characters, and
+# memory grows with tokens (the NER's activations, the rule indexes): such parts are cut further
+# so that none holds more than about this many tokens (prose has ~8,000 in 50,000 characters).
+MAX_PART_TOKENS = 12_000
+# Characters of parts made (tokenised) ahead of the pipeline at a time, whatever the batch size:
+# 32 parts of 50,000 characters took gigabytes; documents of a few hundred characters still
+# go through in batches of `batch_size`.
+MAX_CHARS_IN_FLIGHT = 200_000
+_TOKEN_GUESS = re.compile(r"\w+|[^\w\s]")
 _MIN_WORDS_FOR_LANGUAGE = 25
 
 
@@ -43,6 +54,19 @@ def split_text(text: str, max_chars: int = MAX_PART_CHARS) -> list[tuple[int, st
         parts.append((start, text[start : start + cut + 1]))
         start += cut + 1
     parts.append((start, text[start:]))
+    return parts
+
+
+def split_parts(text: str, max_chars: int = MAX_PART_CHARS, max_tokens: int = MAX_PART_TOKENS) -> list[tuple[int, str]]:
+    """`split_text`, then parts with more than about `max_tokens` tokens cut again (linear)."""
+    parts: list[tuple[int, str]] = []
+    for offset, part in split_text(text, max_chars):
+        tokens = sum(1 for _ in _TOKEN_GUESS.finditer(part))
+        if tokens <= max_tokens:
+            parts.append((offset, part))
+            continue
+        smaller = max(1_000, len(part) * max_tokens // tokens)
+        parts.extend((offset + o, p) for o, p in split_text(part, smaller))
     return parts
 
 
@@ -115,7 +139,10 @@ class Extractor:
         if on_error not in ("record", "raise"):
             raise ValueError(f"on_error must be 'record' or 'raise', not {on_error!r}")
         jobs = self._jobs(_until_failure(records, failure))
-        docs = self.nlp.pipe(jobs, as_tuples=True, batch_size=batch_size, n_process=n_process)
+        if n_process == 1:
+            docs = self._pipe_bounded(jobs, batch_size)
+        else:
+            docs = self.nlp.pipe(jobs, as_tuples=True, batch_size=batch_size, n_process=n_process)
         # Parts of a long text become partial records at once, so no more than one Doc per part
         # is alive: memory stays bounded whatever the length of a text.
         pending: dict[int, list[tuple[int, EventReport]]] = {}
@@ -136,12 +163,27 @@ class Extractor:
         if failure:
             raise failure[0]
 
+    def _pipe_bounded(self, jobs: Iterator[tuple[Doc, tuple]], batch_size: int) -> Iterator[tuple[Doc, tuple]]:
+        """`nlp.pipe` over groups of at most `batch_size` parts and `MAX_CHARS_IN_FLIGHT` characters
+        (a single larger part goes alone): memory is bounded by characters, not by documents."""
+        group: list[tuple[Doc, tuple]] = []
+        chars = 0
+        for job in jobs:
+            size = len(job[0].text)
+            if group and (len(group) >= batch_size or chars + size > MAX_CHARS_IN_FLIGHT):
+                yield from self.nlp.pipe(group, as_tuples=True, batch_size=len(group))
+                group, chars = [], 0
+            group.append(job)
+            chars += size
+        if group:
+            yield from self.nlp.pipe(group, as_tuples=True, batch_size=len(group))
+
     def _jobs(self, records: Iterable[InputRecord | dict[str, Any] | str]) -> Iterator[tuple[Doc, tuple]]:
         for key, raw in enumerate(records):
             rec = _as_record(raw)
             if rec.id is None:
                 rec = rec.model_copy(update={"id": stable_id(rec.text)})
-            parts = split_text(rec.text, self.max_part_chars)
+            parts = split_parts(rec.text, self.max_part_chars)
             # Every part sees the same anchors: the dateline of the first part dates the later ones too.
             anchor = rec.published
             if anchor is None and len(parts) > 1:
@@ -149,7 +191,7 @@ class Extractor:
 
                 anchor = dateline_published(parts[0][1])
             for offset, part in parts:
-                doc = self.nlp.make_doc(part)
+                doc = make_doc_bounded(self.nlp, part)
                 doc._.ef_published = anchor
                 yield doc, (key, offset, len(parts), rec)
 

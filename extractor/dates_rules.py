@@ -694,10 +694,20 @@ def _weekday_mode(mod: str | None, prep: str | None) -> str:
     return "on_or_before"
 
 
+# Clause and quote cues stand near a date: reading back at most this far keeps each date's cost
+# bounded when a "sentence" or line runs for 50,000 characters (lists, tables, no full stops).
+_LOOKBACK = 500
+
+
+def _line_start(text: str, pos: int) -> int:
+    floor = max(0, pos - _LOOKBACK)
+    return max(text.rfind("\n", floor, pos) + 1, floor)
+
+
 def _sentence_start(text: str, pos: int) -> int:
     """Where the sentence around `pos` starts: after a line break or after ". ", "! ", "? " that
-    does not follow a digit ("am 4. Juni" does not end a sentence)."""
-    line_start = text.rfind("\n", 0, pos) + 1
+    does not follow a digit ("am 4. Juni" does not end a sentence); at most `_LOOKBACK` back."""
+    line_start = _line_start(text, pos)
     ends = [m.end() for m in re.finditer(r"(?<!\d)[.!?]\s+", text[line_start:pos])]
     return line_start + ends[-1] if ends else line_start
 
@@ -705,7 +715,7 @@ def _sentence_start(text: str, pos: int) -> int:
 def _in_quote(text: str, pos: int) -> bool:
     """Whether `pos` stands inside quotation marks opened on its line („…“, "…", »…«, “…”)."""
     inside = False
-    for ch in text[text.rfind("\n", 0, pos) + 1:pos]:
+    for ch in text[_line_start(text, pos):pos]:
         if ch == "„":
             inside = True
         elif ch in "“”\"»«":

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from spacy.language import Language
+from spacy.tokens import Doc
 from spacy.util import compile_infix_regex, compile_suffix_regex
 
 # A final period after a number of three or more digits ends the sentence; shorter ones are
@@ -37,3 +38,49 @@ def adjust_tokenizer(nlp: Language) -> None:
     if previous is not None:
         pattern = f"(?:{pattern})|(?:{previous.__self__.pattern})"
     tokenizer.token_match = re.compile(pattern).match
+
+
+# spaCy's tokenizer peels prefixes and suffixes off a whitespace-free string one at a time, which
+# is quadratic in its length: 10,000 "!" take 13 s, 200,000 take minutes and gigabytes. No word or
+# URL of a press text comes near this length, so longer runs are tokenised in pieces of this size.
+MAX_RUN_CHARS = 200
+_LONG_RUN = re.compile(r"\S{%d,}" % (MAX_RUN_CHARS + 1))
+# A run of this many symbols ("!!!!…", "*****…", "-----" rules) is one token per MAX_RUN_CHARS
+# instead of one per character: 50,000 "!" would otherwise be 50,000 tokens for the NER.
+SYMBOL_RUN_CHARS = 20
+_SYMBOL_RUN = re.compile(r"[^\w\s]{%d,}" % SYMBOL_RUN_CHARS)
+
+
+def make_doc_bounded(nlp: Language, text: str) -> Doc:
+    """`nlp.make_doc(text)`, in time linear in the length of any whitespace-free run.
+
+    The text of the Doc is exactly `text`: pieces are tokenised separately and joined with
+    `Doc.from_docs`, without inserting whitespace, so every offset stays an offset into `text`.
+    """
+    if _LONG_RUN.search(text) is None and _SYMBOL_RUN.search(text) is None:
+        return nlp.make_doc(text)
+    docs: list[Doc] = []
+    pos = 0
+    for run in _SYMBOL_RUN.finditer(text):
+        docs.extend(_pieces(nlp, text[pos : run.start()]))
+        docs.extend(
+            Doc(nlp.vocab, words=[text[k : min(k + MAX_RUN_CHARS, run.end())]], spaces=[False])
+            for k in range(run.start(), run.end(), MAX_RUN_CHARS)
+        )
+        pos = run.end()
+    docs.extend(_pieces(nlp, text[pos:]))
+    return Doc.from_docs(docs, ensure_whitespace=False)
+
+
+def _pieces(nlp: Language, text: str) -> list[Doc]:
+    """Docs of `text` with every whitespace-free run longer than MAX_RUN_CHARS cut into pieces."""
+    docs: list[Doc] = []
+    pos = 0
+    for run in _LONG_RUN.finditer(text):
+        if run.start() > pos:
+            docs.append(nlp.make_doc(text[pos : run.start()]))
+        docs.extend(nlp.make_doc(text[k : min(k + MAX_RUN_CHARS, run.end())]) for k in range(run.start(), run.end(), MAX_RUN_CHARS))
+        pos = run.end()
+    if pos < len(text):
+        docs.append(nlp.make_doc(text[pos:]))
+    return docs

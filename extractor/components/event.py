@@ -216,29 +216,42 @@ def _sentence_bounds(doc: Doc, char: int) -> tuple[int, int]:
     return sent.start_char, sent.end_char
 
 
+# Cues for hosts and attendance stand near their mention; a "sentence" of 50,000 characters (a
+# list, a table, text without full stops) is read only this far on either side, so each mention
+# costs a bounded amount and a part stays linear.
+_SENTENCE_WINDOW = 500
+
+
 def _sentence_finder(doc: Doc) -> Callable[[int], tuple[int, int]]:
-    """`_sentence_bounds` for many offsets in one Doc: token offsets and sentence starts are read
-    once. An offset at a token start (as all callers pass) takes the quick path, any other the slow."""
+    """`_sentence_bounds` for many offsets in one Doc, clipped to `_SENTENCE_WINDOW` characters
+    on either side of the offset. Sentence bounds per token are computed once (linear); an offset
+    at a token start (as all callers pass) takes the quick path, any other the slow."""
     if not doc.has_annotation("SENT_START") or doc.user_hooks or doc.user_span_hooks:
-        return lambda char: _sentence_bounds(doc, char)
+        return lambda char: _clip(char, *_sentence_bounds(doc, char))
     toks = doc_tokens(doc)
     token_at = {start: i for i, start in enumerate(toks.idx)}
     starts = sent_starts(doc)
+    n = len(starts)
+    # As `Span.sent`: a sentence runs from a token marked as start to the next one.
+    first = [0] * n
+    for i in range(1, n):
+        first[i] = i if starts[i] else first[i - 1]
+    last = [n - 1] * n
+    for i in range(n - 2, -1, -1):
+        last[i] = i if starts[i + 1] else last[i + 1]
 
     def bounds(char: int) -> tuple[int, int]:
         i = token_at.get(char)
         if i is None:
-            return _sentence_bounds(doc, char)
-        # As `Span.sent`: back to this sentence's start, forward to the next sentence's.
-        start = i
-        while not starts[start] and start > 0:
-            start -= 1
-        end = i + 1
-        while end < len(starts) and not starts[end]:
-            end += 1
-        return toks.idx[start], toks.idx[end - 1] + len(toks.text[end - 1])
+            return _clip(char, *_sentence_bounds(doc, char))
+        end = last[i]
+        return _clip(char, toks.idx[first[i]], toks.idx[end] + len(toks.text[end]))
 
     return bounds
+
+
+def _clip(char: int, start: int, end: int) -> tuple[int, int]:
+    return max(start, char - _SENTENCE_WINDOW), min(end, char + _SENTENCE_WINDOW)
 
 
 def _lead_sentences_end(doc: Doc, n: int = 3) -> int:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -89,9 +90,14 @@ def _lines_are_sentences(doc: Doc) -> None:
     if doc.has_annotation("DEP") or not doc.has_annotation("SENT_START"):
         return
     words = doc_tokens(doc).text  # the trailing whitespace after a token is " " or nothing
-    for i in range(len(words) - 1):
-        if "\n" in words[i]:
-            doc[i + 1].is_sent_start = True
+    breaks = [i + 1 for i in range(len(words) - 1) if "\n" in words[i]]
+    if not breaks:
+        return
+    # One array write: `Token.is_sent_start = True` scans the whole Doc each time (quadratic in lines).
+    starts = doc.to_array([SENT_START])  # shape (n, 1)
+    starts = starts.reshape(len(doc), 1)
+    starts[breaks, 0] = 1
+    doc.from_array([SENT_START], starts)
 
 
 class LayoutTagger(RuleComponent):

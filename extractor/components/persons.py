@@ -151,7 +151,9 @@ class PersonRecognizer(RuleComponent):
             anchor = "title" if titles else ("role" if i in roles_by_end else None)
             span = self._name_at(doc, j, anchor=anchor, blocked=blocked_or_role, roles=role_tokens - blocked)
             if span is None:
-                i += 1
+                # Starting inside the same run of titles would end at the same j and fail again:
+                # skip the run, so "Dr. Dr. Dr. …" stays linear.
+                i = max(i + 1, j)
                 continue
             candidates[span] = titles
             i = span[1]
