@@ -30,10 +30,11 @@ MAX_PART_CHARS = 50_000
 # memory grows with tokens (the NER's activations, the rule indexes): such parts are cut further
 # so that none holds more than about this many tokens (prose has ~8,000 in 50,000 characters).
 MAX_PART_TOKENS = 12_000
-# Characters of parts made (tokenised) ahead of the pipeline at a time, whatever the batch size:
-# 32 parts of 50,000 characters took gigabytes; documents of a few hundred characters still
-# go through in batches of `batch_size`.
+# Characters and tokens of the parts in one pipeline batch, whatever the batch size: 32 parts of
+# 50,000 characters took gigabytes (the NER's activations grow with the tokens of a batch);
+# documents of a few hundred characters still go through in batches of `batch_size`.
 MAX_CHARS_IN_FLIGHT = 200_000
+MAX_TOKENS_IN_FLIGHT = 16_000
 _TOKEN_GUESS = re.compile(r"\w+|[^\w\s]")
 _MIN_WORDS_FOR_LANGUAGE = 25
 
@@ -164,17 +165,20 @@ class Extractor:
             raise failure[0]
 
     def _pipe_bounded(self, jobs: Iterator[tuple[Doc, tuple]], batch_size: int) -> Iterator[tuple[Doc, tuple]]:
-        """`nlp.pipe` over groups of at most `batch_size` parts and `MAX_CHARS_IN_FLIGHT` characters
-        (a single larger part goes alone): memory is bounded by characters, not by documents."""
+        """`nlp.pipe` over groups of at most `batch_size` parts, `MAX_CHARS_IN_FLIGHT` characters and
+        `MAX_TOKENS_IN_FLIGHT` tokens (a single larger part goes alone): memory is bounded by the
+        size of the text in flight, not by the number of documents."""
         group: list[tuple[Doc, tuple]] = []
-        chars = 0
+        chars = tokens = 0
         for job in jobs:
-            size = len(job[0].text)
-            if group and (len(group) >= batch_size or chars + size > MAX_CHARS_IN_FLIGHT):
+            size, length = len(job[0].text), len(job[0])
+            full = chars + size > MAX_CHARS_IN_FLIGHT or tokens + length > MAX_TOKENS_IN_FLIGHT
+            if group and (len(group) >= batch_size or full):
                 yield from self.nlp.pipe(group, as_tuples=True, batch_size=len(group))
-                group, chars = [], 0
+                group, chars, tokens = [], 0, 0
             group.append(job)
             chars += size
+            tokens += length
         if group:
             yield from self.nlp.pipe(group, as_tuples=True, batch_size=len(group))
 

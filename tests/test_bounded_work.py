@@ -89,8 +89,9 @@ def test_bounded_prose_parts_are_cut_by_characters_only() -> None:
     assert [offset for offset, _ in split_parts(text)] == [offset for offset, _ in api.split_text(text)]
 
 
-def test_bounded_characters_in_flight(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(api, "MAX_CHARS_IN_FLIGHT", 400)
+@pytest.mark.parametrize(("limit", "measure"), [("MAX_CHARS_IN_FLIGHT", 400), ("MAX_TOKENS_IN_FLIGHT", 60)])
+def test_bounded_text_in_flight(monkeypatch: pytest.MonkeyPatch, limit: str, measure: int) -> None:
+    monkeypatch.setattr(api, limit, measure)
     extractor = Extractor("rules")
     groups: list[int] = []
     real_pipe = extractor.nlp.pipe
@@ -98,11 +99,12 @@ def test_bounded_characters_in_flight(monkeypatch: pytest.MonkeyPatch) -> None:
     def recording(jobs, **kwargs):  # noqa: ANN001, ANN003, ANN202
         jobs = list(jobs)
         if kwargs.get("as_tuples"):  # spaCy's pipe calls itself again on the bare Docs
-            groups.append(sum(len(doc.text) for doc, _ in jobs))
+            size = len if limit == "MAX_TOKENS_IN_FLIGHT" else (lambda doc: len(doc.text))
+            groups.append(sum(size(doc) for doc, _ in jobs))
         return real_pipe(jobs, **kwargs)
 
     monkeypatch.setattr(extractor.nlp, "pipe", recording)
     texts = [f"Am {day}. Juni 2024 kamen {day + 20} Gäste nach Fulda." for day in range(1, 29)]
     reports = list(extractor.pipe(texts, batch_size=32))
     assert [r.quantities[0].value for r in reports] == [day + 20 for day in range(1, 29)]
-    assert len(groups) > 1 and max(groups) <= 400
+    assert len(groups) > 1 and max(groups) <= measure
