@@ -696,7 +696,7 @@ def _weekday_mode(mod: str | None, prep: str | None) -> str:
 
 # Clause and quote cues stand near a date: reading back at most this far keeps each date's cost
 # bounded when a "sentence" or line runs for 50,000 characters (lists, tables, no full stops).
-_LOOKBACK = 500
+_LOOKBACK = 300
 
 
 def _line_start(text: str, pos: int) -> int:

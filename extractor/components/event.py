@@ -219,7 +219,7 @@ def _sentence_bounds(doc: Doc, char: int) -> tuple[int, int]:
 # Cues for hosts and attendance stand near their mention; a "sentence" of 50,000 characters (a
 # list, a table, text without full stops) is read only this far on either side, so each mention
 # costs a bounded amount and a part stays linear.
-_SENTENCE_WINDOW = 500
+_SENTENCE_WINDOW = 300
 
 
 def _sentence_finder(doc: Doc) -> Callable[[int], tuple[int, int]]:
