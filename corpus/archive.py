@@ -1,12 +1,13 @@
 """Read web archives: saved `.html`/`.htm` pages and `.warc`/`.warc.gz` crawls.
 
 Reading is split in two steps so that a batch run can do the expensive one in its workers:
-the readers here stream `HtmlDocument`s (id, source and the raw bytes, cheap to make), and
+the readers stream `HtmlDocument`s (id, source and the raw bytes, cheap to make), and
 `HtmlDocument.to_record()` extracts the main text with trafilatura and the publication date
-with htmldate. `iter_documents(..., archives=True)` in `corpus.readers` dispatches to them.
+with htmldate. `iter_documents` in `corpus.readers` makes the pages and calls `iter_warc`.
 
 WARC files are read record by record (warcio streams, also through gzip members), so memory
-stays flat however large the crawl. Only `response`/`resource` records with an HTML body
+stays flat however large the crawl; a record's declared length is checked before any of it is
+read, so one record over the size limit is that record's error, not the run's memory. Only `response`/`resource` records with an HTML body
 become documents; other response records (images, PDFs, redirects, errors) are yielded as
 `SkippedRecord`s so the caller can report them; request, metadata, warcinfo and revisit
 records are the crawl's bookkeeping and are passed over silently.
@@ -14,14 +15,17 @@ records are the crawl's bookkeeping and are passed over silently.
 
 from __future__ import annotations
 
-import gzip
+import logging
 import os
-import zlib
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
-from corpus.errors import ReadError
+from corpus import sniffing
+from corpus.errors import ReadError, os_message, printable
+from corpus.sniffing import read_bounded
 from models.inputs import InputRecord
 
 HTML_SUFFIXES: tuple[str, ...] = (".html", ".htm")
@@ -29,10 +33,10 @@ WARC_SUFFIXES: tuple[str, ...] = (".warc", ".warc.gz")
 ARCHIVE_SUFFIXES: tuple[str, ...] = HTML_SUFFIXES + WARC_SUFFIXES
 # Content types that carry a web page; "text/plain" responses are not press releases.
 HTML_CONTENT_TYPES = frozenset({"text/html", "application/xhtml+xml"})
-# Pages above this size are not articles (trafilatura's own default limit is similar).
-MAX_HTML_BYTES = 20_000_000
 # Bookkeeping record types of a crawl: never documents, not worth a message either.
 _QUIET_WARC_TYPES = frozenset({"warcinfo", "request", "metadata", "revisit", "conversion", "continuation"})
+
+log = logging.getLogger("eventfacts")
 
 NO_MAIN_TEXT = "no main text (the page holds no article text trafilatura could find)"
 
@@ -99,8 +103,9 @@ def html_to_text(html: bytes | str, *, url: str | None = None) -> tuple[str | No
     from trafilatura import bare_extraction
     from trafilatura.utils import load_html
 
-    if len(html) > MAX_HTML_BYTES:
-        return None, None, f"page too large ({len(html):,} bytes; at most {MAX_HTML_BYTES:,})"
+    # Pages above this size are not articles (trafilatura's own default limit is similar).
+    if len(html) > sniffing.MAX_DOCUMENT_BYTES:
+        return None, None, f"page too large ({len(html):,} bytes; at most {sniffing.MAX_DOCUMENT_BYTES:,})"
     try:
         tree = load_html(html)
     except Exception as exc:  # lxml raises several types on broken markup
@@ -127,79 +132,85 @@ def html_to_text(html: bytes | str, *, url: str | None = None) -> tuple[str | No
     return text, (date[:10] if date else None), None
 
 
-def read_html_file(label: str, path: Path, default_published: str | None, doc_id: str | None = None) -> HtmlDocument | ReadError:
-    """One saved page as an `HtmlDocument` (id = file name without extension, unless `doc_id` is given)."""
-    name = path.name
-    doc_id = doc_id or name.rsplit(".", 1)[0] or name
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        return ReadError(label, None, doc_id, _os_message(exc))
-    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return ReadError(label, None, doc_id, "binary file, not HTML (contains NUL bytes)")
-    return HtmlDocument(doc_id=doc_id, source=label, html=data, published=default_published, location=label)
-
-
-def iter_warc(label: str, path: Path, default_published: str | None) -> Iterator[HtmlDocument | ReadError]:
+def iter_warc(label: str, source: Path | IO[bytes], default_published: str | None) -> Iterator[HtmlDocument | ReadError]:
     """Stream the HTML pages of a WARC file (plain or gzip-compressed, per record or whole).
 
     label (str): The file as the user named it.
-    path (Path): The file.
+    source (Path | IO[bytes]): The file, or a stream of it (a pipe need not seek).
     default_published (str | None): Date for pages that show none.
-    YIELDS (HtmlDocument | ReadError): Pages, `SkippedRecord`s for non-HTML responses, and a
-        final ReadError when the file is broken (the pages before it are kept).
+    YIELDS (HtmlDocument | ReadError): Pages, `SkippedRecord`s for non-HTML responses, a
+        ReadError for each record too large to be a page, and a final ReadError when the
+        file is broken (the pages before it are kept).
     """
+    if isinstance(source, (str, os.PathLike)):
+        try:
+            handle = open(source, "rb")  # noqa: SIM115
+        except OSError as exc:
+            yield ReadError(label, None, None, os_message(exc))
+            return
+        with handle:
+            yield from iter_warc(label, handle, default_published)
+        return
     from warcio.archiveiterator import ArchiveIterator
 
-    try:
-        handle = open(path, "rb")  # noqa: SIM115
-    except OSError as exc:
-        yield ReadError(label, None, None, _os_message(exc))
-        return
-    with handle:
-        if not _starts_like_warc(handle):
-            yield ReadError(label, None, None, "not a readable WARC file from here on (it does not start with 'WARC/')")
-            return
-        records = ArchiveIterator(handle, no_record_parse=False)
-        while True:
-            try:
-                record = next(records)
-            except StopIteration:
-                return
-            except Exception as exc:  # warcio: ArchiveLoadFailed, EOFError, zlib.error …
-                where = _offset_label(label, records)
-                yield ReadError(where, None, None, f"not a readable WARC file from here on ({_short(exc)})")
-                return
-            where = _offset_label(label, records)
-            try:
-                item = _warc_item(label, record, records, default_published)
-                missing = _drain(record)
-            except Exception as exc:  # a broken body shows only while reading it
-                yield ReadError(where, None, None, f"WARC record cannot be read ({_short(exc)}); stopped reading this file")
-                return
-            if missing:
-                # warcio reads a cut-off file without complaint; the record's length tells.
-                doc_id = item.doc_id if item is not None else None
-                yield ReadError(where, None, doc_id, f"WARC file is truncated ({missing} bytes of this record missing); stopped reading this file")
-                return
-            if item is not None:
-                yield item
-
-
-def _starts_like_warc(handle) -> bool:  # noqa: ANN001
-    head = handle.read(2)
-    handle.seek(0)
-    if head == b"\x1f\x8b":
+    _quiet_warcio()
+    # no_record_parse: HTTP headers are parsed here, after the record's length is checked, so
+    # an oversized record is never read into memory.
+    records = ArchiveIterator(source, no_record_parse=True)
+    while True:
         try:
-            with gzip.open(handle) as unpacked:
-                head = unpacked.read(5)
-        except (OSError, EOFError, zlib.error):
-            head = b""
-        handle.seek(0)
-    else:
-        head = handle.read(5)
-        handle.seek(0)
-    return head == b"WARC/"
+            record = next(records)
+        except StopIteration:
+            return
+        except Exception as exc:  # warcio: ArchiveLoadFailed, EOFError, zlib.error …
+            where = _offset_label(label, records)
+            yield ReadError(where, None, None, f"not a readable WARC file from here on ({_short(exc)})")
+            return
+        where = _offset_label(label, records)
+        try:
+            item = _warc_item(label, record, records, default_published)
+            missing = _drain(record)
+        except Exception as exc:  # a broken body shows only while reading it
+            yield ReadError(where, None, None, f"WARC record cannot be read ({_short(exc)}); stopped reading this file")
+            return
+        if missing:
+            # warcio reads a cut-off file without complaint; the record's length tells.
+            doc_id = item.doc_id if item is not None else None
+            yield ReadError(where, None, doc_id, f"WARC file is truncated ({missing} bytes of this record missing); stopped reading this file")
+            return
+        if item is not None:
+            yield item
+
+
+class _WarcioStderr:
+    """warcio writes some warnings straight to sys.stderr, quoting raw bytes of the file
+    ("Remainder: b'\\x8b…'"); they go to our logger instead, never to the user's terminal."""
+
+    def write(self, text: str) -> int:
+        if text.strip():
+            log.debug("warcio: %s", printable(text.strip(), 300))
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+
+class _SysWithQuietStderr:
+    """The `sys` module as seen by warcio's readers: everything as it is, but `stderr`."""
+
+    stderr = _WarcioStderr()
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(sys, name)
+
+
+def _quiet_warcio() -> None:
+    import warcio.archiveiterator
+    import warcio.bufferedreaders
+
+    for module in (warcio.archiveiterator, warcio.bufferedreaders):
+        if getattr(module, "sys", None) is sys:
+            module.sys = _SysWithQuietStderr()  # type: ignore[attr-defined]
 
 
 def _drain(record) -> int:  # noqa: ANN001
@@ -222,6 +233,11 @@ def _warc_item(label: str, record, records, default_published: str | None) -> Ht
     where = _offset_label(label, records)
     if rec_type not in ("response", "resource"):
         return SkippedRecord(where, None, doc_id or None, f"skipped WARC record of type {rec_type!r}")
+    limit = sniffing.MAX_DOCUMENT_BYTES
+    # Checked before anything of the record is read: a crawl may hold a video of gigabytes.
+    if record.length is not None and record.length > limit:
+        return ReadError(where, None, doc_id or None, f"WARC record too large for a page ({record.length:,} bytes; at most {limit:,}); skipped")
+    record.http_headers = records.loader.load_http_headers(rec_type, uri, record.raw_stream, record.length)
     status = None
     if record.http_headers is not None and rec_type == "response":
         status = record.http_headers.get_statuscode()
@@ -233,7 +249,10 @@ def _warc_item(label: str, record, records, default_published: str | None) -> Ht
     mime = content_type.split(";", 1)[0].strip().lower()
     if mime not in HTML_CONTENT_TYPES:
         return SkippedRecord(where, None, doc_id, f"skipped: not HTML ({mime or 'no content type'}) ({uri})")
-    body = record.content_stream().read()
+    # Bounded as well: a length-less record, or a body that unpacks (Content-Encoding) to more.
+    body = read_bounded(record.content_stream(), limit)
+    if len(body) > limit:
+        return ReadError(where, None, doc_id or None, f"page too large (over {limit:,} bytes; at most {limit:,}); skipped")
     return HtmlDocument(
         doc_id=doc_id, source=uri or label, html=body, url=uri or None, published=default_published, location=where
     )
@@ -245,13 +264,13 @@ def _offset_label(label: str, records) -> str:  # noqa: ANN001
 
 
 def _short(exc: BaseException) -> str:
+    """The exception as a short printable text. warcio quotes the line it could not read; binary
+    data there is described, not shown."""
     text = str(exc).strip() or type(exc).__name__
-    return text if len(text) <= 120 else text[:117] + "..."
-
-
-def _os_message(exc: OSError) -> str:
-    reason = exc.strerror or str(exc)
-    return reason[:1].lower() + reason[1:]
+    before, marker, line = text.partition("first line: ")
+    if marker and (sniffing.binary_reason(line) is not None or sum(not c.isprintable() for c in line) > len(line) // 10):
+        return f"{before}{marker}binary data, not a record header"
+    return printable(text, 120)
 
 
 def is_archive(path: str | os.PathLike[str]) -> bool:

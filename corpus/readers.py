@@ -8,47 +8,42 @@ caller can report `file:line`, count the failure and carry on with the next docu
 from __future__ import annotations
 
 import codecs
-import gzip
-import itertools
-import json
 import os
 import stat
 import sys
-import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any, NamedTuple
 
 from pydantic import ValidationError
 
-from corpus.archive import ARCHIVE_SUFFIXES, HTML_SUFFIXES, HtmlDocument, iter_warc, read_html_file
-from corpus.errors import ReadError
-from models.inputs import InputRecord, stable_id
+from corpus import sniffing
+from corpus.archive import ARCHIVE_SUFFIXES, HTML_SUFFIXES, WARC_SUFFIXES, HtmlDocument, iter_warc
+from corpus.errors import READ_ERRORS, ReadError, os_message
+from corpus.jsonl import read_jsonl_lines
+from corpus.sniffing import (
+    COMPRESSED_SUFFIXES,
+    Kind,
+    Replayable,
+    Undecodable,
+    binary_reason,
+    bounded_lines,
+    compression_of,
+    content_kind,
+    decode,
+    lookahead,
+    open_decompressed,
+    read_bounded,
+    signature_of,
+    unpack_problem,
+)
+from models.inputs import InputRecord
 
 # File kinds picked up when a directory is given; other files there are ignored.
 DIRECTORY_SUFFIXES: tuple[str, ...] = (".txt", ".jsonl", ".jsonl.gz")
 STDIN_NAME = "-"
 STDIN_LABEL = "<stdin>"
 STDIN_ID = "stdin"
-# Share of control bytes above which undecodable input counts as binary. Random binary data
-# has about 11 % such bytes; legacy-encoded German prose has practically none.
-BINARY_CONTROL_SHARE = 0.05
-
-_CONTROL_BYTES = frozenset(range(0x20)) - frozenset(b"\t\n\r\f\x1b") | {0x7F}
-_C1_BYTES = frozenset(range(0x80, 0xA0))
-_JSON_TYPES: dict[type, str] = {
-    type(None): "null",
-    bool: "boolean",
-    int: "number",
-    float: "number",
-    str: "string",
-    list: "array",
-    dict: "object",
-}
-
-
-class _Undecodable(ValueError):
-    """Bytes that are not text in any encoding we accept."""
 
 
 def iter_documents(
@@ -63,20 +58,23 @@ def iter_documents(
     """Stream the documents named on the command line, in the order given.
 
     Each entry is a `.txt` file (one document, id = file name without extension), a
-    `.jsonl` / `.jsonl.gz` file of `{"id", "text", "published"?, "source"?}` records, a
-    directory (searched recursively, in sorted order, for `*.txt`, `*.jsonl` and
-    `*.jsonl.gz`), or `-` for standard input (JSONL when it starts with `{`, otherwise one
-    text document with id "stdin"). A file of any other extension named explicitly is read
-    as text.
+    `.jsonl` / `.jsonl.gz` file of `{"id", "text", "published"?, "source"?}` records, an
+    `.html`/`.htm` page or a `.warc`/`.warc.gz` crawl (see `archives`), a directory (searched
+    recursively, in sorted order, for `*.txt`, `*.jsonl` and `*.jsonl.gz`), or `-` for
+    standard input (one text document with id "stdin", unless its content says otherwise).
+    A name that says none of these (`notes.md`, `/dev/fd/63`) is judged by its content, as
+    standard input is: JSONL when the first line starts a JSON object, HTML when it starts
+    with markup naming html, head or body, WARC by its magic, else text (see
+    `corpus.sniffing`). gzip, bzip2 and xz are unpacked whatever the name.
 
     paths (Sequence[str | PathLike]): What the user named; a single path is accepted too.
     published (str | None): ISO date used for records that bring no `published` of their own.
     stdin (IO | None): Stream read for `-`; defaults to `sys.stdin` (its binary buffer).
     exclude (Sequence[PathLike]): Files never read from directories, e.g. the output file
         being written into the folder that is read.
-    archives (bool): Also read web archives (see `corpus.archive`): `.html`/`.htm` pages
-        (main text by trafilatura, date by htmldate) and `.warc`/`.warc.gz` crawls, named
-        or found in directories. Off by default, where a named `.html` is read as text.
+    archives (bool): Also pick up web archives in directories (see `corpus.archive`):
+        `.html`/`.htm` pages (main text by trafilatura, date by htmldate) and `.warc`/`.warc.gz`
+        crawls. Named files and standard input are read as what they hold either way.
     defer_html (bool): With `archives`, yield pages as `HtmlDocument`s whose `to_record()`
         does the extraction, so a batch run can do it in its worker processes.
     RETURNS (Iterator[InputRecord | ReadError | HtmlDocument]): Records, and errors in place
@@ -143,18 +141,23 @@ def _iter_entries(
                 yield ReadError(STDIN_LABEL, None, None, "standard input was already read; name '-' only once")
                 continue
             stdin_read = True
-            yield from _read_stdin(sys.stdin if stdin is None else stdin, default_published)
+            yield from _read_stdin(sys.stdin if stdin is None else stdin, default_published, archives)
+            continue
+        if "\x00" in label:  # only from the API; the file system would say "no such file"
+            yield ReadError(label, None, None, "not a usable path (it contains a NUL character)")
             continue
         path = Path(label)
         try:
             is_dir, exists = path.is_dir(), path.exists()
         except OSError as exc:
-            yield ReadError(label, None, None, _os_message(exc))
+            yield ReadError(label, None, None, os_message(exc))
             continue
         if is_dir:
             yield from _read_directory(label, path, default_published, skip, archives)
         elif exists:
             yield from _read_file(label, path, default_published, archives)
+        elif os.path.islink(label):
+            yield ReadError(label, None, None, "a symbolic link that leads nowhere (its target is missing, or it loops)")
         else:
             yield ReadError(label, None, None, "no such file or directory")
 
@@ -190,7 +193,7 @@ def _read_directory(
             if not name.startswith(".") and name.lower().endswith(suffixes):
                 found.append((*relative, name))
     for problem in problems:
-        yield ReadError(problem.filename or label, None, None, _os_message(problem))
+        yield ReadError(problem.filename or label, None, None, os_message(problem))
     for loop in loops:
         yield ReadError(loop, None, None, "a link to a folder already read (a loop or a second path to it); not read again")
     if not found and not problems:
@@ -209,7 +212,7 @@ def _read_directory(
         try:
             regular = stat.S_ISREG(path.stat().st_mode)
         except OSError as exc:
-            yield ReadError(os.path.join(label, *parts), None, None, _os_message(exc))
+            yield ReadError(os.path.join(label, *parts), None, None, os_message(exc))
             continue
         if not regular:
             # a FIFO would block the scan for ever; sockets and devices are no documents either
@@ -229,275 +232,192 @@ def _file_id(name: str) -> str | None:
     return _id_from_file_name(name)
 
 
+# The kind a file name promises; other names (".md", "/dev/fd/63", no extension) are judged by content.
+_NAMED_KINDS: tuple[tuple[tuple[str, ...], Kind], ...] = (
+    ((".txt",), "text"),
+    ((".jsonl",), "jsonl"),
+    (HTML_SUFFIXES, "html"),
+    (WARC_SUFFIXES[:1], "warc"),
+)
+_KIND_WORDS: dict[str, str] = {"text": "text", "jsonl": "JSONL", "html": "HTML", "warc": "WARC"}
+_LOOKS_LIKE: dict[str, str] = {"jsonl": "JSON Lines", "html": "an HTML page", "warc": "a WARC file"}
+
+
+def _kind_from_name(name: str) -> tuple[Kind | None, str | None]:
+    """('jsonl', 'gzip') for 'archiv.jsonl.gz': the kind and the compression the name promises."""
+    low = name.lower()
+    packed = None
+    for suffix, compression in COMPRESSED_SUFFIXES.items():
+        if low.endswith(suffix):
+            low, packed = low[: -len(suffix)], compression
+            break
+    for suffixes, kind in _NAMED_KINDS:
+        if low.endswith(suffixes):
+            return kind, packed
+    return None, packed
+
+
 def _read_file(
     label: str, path: Path, default_published: str | None, archives: _ArchiveMode = _ArchiveMode(),
     doc_id: str | None = None,
 ) -> Iterator[InputRecord | ReadError | HtmlDocument]:
-    name = path.name.lower()
-    compressed = name.endswith(".gz")
-    if archives.enabled and name.endswith(ARCHIVE_SUFFIXES):
-        pages = [read_html_file(label, path, default_published, doc_id)] if name.endswith(HTML_SUFFIXES) else iter_warc(label, path, default_published)
-        for page in pages:
-            yield page.to_record() if isinstance(page, HtmlDocument) and not archives.defer else page
-    elif name.endswith((".jsonl", ".jsonl.gz")):
-        yield from _read_jsonl_file(label, path, compressed, default_published)
-    else:
-        yield _read_text_file(label, path, compressed, default_published, doc_id)
-
-
-def _read_text_file(
-    label: str, path: Path, compressed: bool, default_published: str | None, doc_id: str | None = None
-) -> InputRecord | ReadError:
+    named, packed = _kind_from_name(path.name)
     doc_id = doc_id or _id_from_file_name(path.name)
     try:
-        data = gzip.decompress(path.read_bytes()) if compressed else path.read_bytes()
-    except EOFError:
-        return ReadError(label, None, doc_id, "gzip file is truncated (compressed data ends early)")
-    except gzip.BadGzipFile:
-        return ReadError(label, None, doc_id, "not a gzip file, although the name ends in .gz")
-    except (OSError, zlib.error) as exc:
-        return ReadError(label, None, doc_id, _os_message(exc))
+        handle = open(path, "rb")  # noqa: SIM115
+    except OSError as exc:
+        yield ReadError(label, None, doc_id if named in (None, "text", "html") else None, os_message(exc))
+        return
+    with handle:
+        # Only a regular file's size is known before reading (a pipe, /dev/fd/63, has none).
+        info = os.fstat(handle.fileno())
+        size = info.st_size if stat.S_ISREG(info.st_mode) else None
+        yield from _read_source(
+            _Source(label, doc_id, "file", named, packed, size), handle, default_published, archives
+        )
+
+
+class _Source(NamedTuple):
+    """One input stream as the readers see it."""
+
+    label: str  # for messages: the file as named, or <stdin>
+    doc_id: str  # the id of its one document, if it holds one (text, HTML)
+    subject: str  # "file" or "input", in messages
+    named: Kind | None = None  # what the name promises, None to judge by content
+    packed: str | None = None  # the compression the name promises ('.gz')
+    size: int | None = None  # bytes, for regular files
+
+
+def _read_source(
+    src: _Source, raw: IO[Any], default_published: str | None, archives: _ArchiveMode = _ArchiveMode()
+) -> Iterator[InputRecord | ReadError | HtmlDocument]:
+    """Sniff what `raw` holds, then read it from its first byte as text, JSONL, HTML or WARC."""
+    source = Replayable(raw)
+    compression = None
     try:
-        text, warnings = _decode(data, "file")
-    except _Undecodable as exc:
-        return ReadError(label, None, doc_id, str(exc))
-    return InputRecord(id=doc_id, text=text, published=default_published, source=label, warnings=warnings)
+        head = lookahead(source)
+        compression = compression_of(head) if isinstance(head, bytes) else None
+        inner = head
+        if compression is not None:
+            source.rewind()
+            inner = lookahead(open_decompressed(compression, source))
+    except READ_ERRORS as exc:
+        yield _stream_error(src, exc, compression)
+        return
+    source.rewind()
+    source.stop_recording()
+    looks = content_kind(inner)
+    kind: Kind = src.named or looks
+    single_id = src.doc_id if kind in ("text", "html") else None
+    # (warcio reads a plain crawl named .warc.gz as well, and always did)
+    if src.packed is not None and compression != src.packed and kind != "warc":
+        suffix = next(s for s, c in COMPRESSED_SUFFIXES.items() if c == src.packed)
+        yield ReadError(src.label, None, single_id, f"not a {src.packed} file, although the name ends in {suffix}")
+        return
+    problem = _not_readable_as(kind, inner, compression, src.subject)
+    if problem is not None:
+        yield ReadError(src.label, None, single_id, problem)
+        return
+    # warcio unpacks gzip itself, member by member, and then gives offsets into the file.
+    stream = source if compression is None or (kind == "warc" and compression == "gzip") else open_decompressed(compression, source)
+    if kind == "warc":
+        for page in iter_warc(src.label, stream, default_published):
+            yield page.to_record() if isinstance(page, HtmlDocument) and not archives.defer else page
+    elif kind == "jsonl":
+        yield from read_jsonl_lines(src.label, bounded_lines(stream, sniffing.MAX_DOCUMENT_BYTES), default_published, compression)
+    else:
+        warnings = [] if src.named is None or looks in ("text", kind) else [
+            f"read as {'one text' if kind == 'text' else 'a web page'}, as the name says, although it looks like {_LOOKS_LIKE.get(looks, looks)}"
+        ]
+        yield _read_document(src, stream, kind, compression, default_published, archives, warnings)
+
+
+def _not_readable_as(kind: Kind, inner: bytes | str, compression: str | None, subject: str) -> str | None:
+    """Why the start of an input rules out reading it as `kind` (a PDF named .txt), or None."""
+    if isinstance(inner, str):
+        return None
+    packed = f", {compression}-compressed" if compression else ""
+    signature = signature_of(inner)
+    if kind == "warc":
+        if inner.startswith(b"WARC/"):
+            return None
+        found = signature or ("empty" if not inner else "it does not start with 'WARC/'")
+        return f"not a WARC file ({found}{packed})"
+    if signature is not None:
+        return f"binary {subject}, not {_KIND_WORDS[kind]} ({signature}{packed})"
+    # Text is judged whole when decoded (UTF-16 without a BOM is half NULs); pages and JSONL by
+    # their start, so a sparse file of NULs is not read line by line to its end.
+    if kind in ("html", "jsonl") and not inner.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        reason = binary_reason(inner.decode("latin-1"))
+        if reason is not None:
+            return f"binary {subject}, not {_KIND_WORDS[kind]} ({reason}{packed})"
+    return None
+
+
+def _read_document(
+    src: _Source, stream: IO[Any], kind: Kind, compression: str | None, default_published: str | None,
+    archives: _ArchiveMode, warnings: list[str],
+) -> InputRecord | ReadError | HtmlDocument:
+    """The one document of a text file or web page, read whole (within the size limit)."""
+    limit = sniffing.MAX_DOCUMENT_BYTES
+    if src.size is not None and compression is None and src.size > limit:
+        return ReadError(src.label, None, src.doc_id, _too_large(src.size, limit))
+    try:
+        data = read_bounded(stream, limit)
+    except READ_ERRORS as exc:
+        return _stream_error(src, exc, compression, src.doc_id)
+    if len(data) > limit:
+        return ReadError(src.label, None, src.doc_id, _too_large(None, limit))
+    if kind == "html":
+        page = HtmlDocument(doc_id=src.doc_id, source=src.label, html=data if isinstance(data, bytes) else data.encode("utf-8", "surrogatepass"),
+                            published=default_published, location=src.label, warnings=warnings)
+        return page if archives.defer else page.to_record()
+    if isinstance(data, bytes):
+        try:
+            text, decoded = decode(data, src.subject)
+        except Undecodable as exc:
+            return ReadError(src.label, None, src.doc_id, str(exc))
+    else:
+        text, decoded = data.removeprefix("\ufeff"), []
+        reason = binary_reason(text)
+        if reason is not None:
+            return ReadError(src.label, None, src.doc_id, f"binary {src.subject}, not text ({reason})")
+    return InputRecord(id=src.doc_id, text=text, published=default_published, source=src.label, warnings=decoded + warnings)
+
+
+def _too_large(size: int | None, limit: int) -> str:
+    held = f"{size:,} bytes" if size is not None else f"over {limit:,} bytes"
+    return f"too large for one document ({held}; at most {limit:,})"
+
+
+def _stream_error(src: _Source, exc: BaseException, compression: str | None, doc_id: str | None = None) -> ReadError:
+    problem = unpack_problem(exc, compression)
+    if problem is None:
+        reason = os_message(exc) if isinstance(exc, OSError) else (str(exc) or type(exc).__name__)
+        problem = f"cannot read standard input: {reason}" if src.label == STDIN_LABEL else reason
+    return ReadError(src.label, None, doc_id, problem)
 
 
 def _id_from_file_name(name: str) -> str:
     """'bericht-2024.txt' -> 'bericht-2024'; 'bericht.txt.gz' -> 'bericht'."""
-    if name.lower().endswith(".gz"):
-        name = name[: -len(".gz")]
+    low = name.lower()
+    for suffix in COMPRESSED_SUFFIXES:
+        if low.endswith(suffix) and len(name) > len(suffix):
+            name = name[: -len(suffix)]
+            break
     stem, dot, _suffix = name.rpartition(".")
     # A leading dot (".notiz") names the file, it does not start an extension.
     return stem if dot and stem else name
 
 
-def _read_jsonl_file(
-    label: str, path: Path, compressed: bool, default_published: str | None
-) -> Iterator[InputRecord | ReadError]:
-    try:
-        handle: IO[bytes] = gzip.open(path, "rb") if compressed else open(path, "rb")  # noqa: SIM115
-    except OSError as exc:
-        yield ReadError(label, None, None, _os_message(exc))
-        return
-    with handle:
-        yield from _read_jsonl_lines(label, handle, default_published)
-
-
-def _read_jsonl_lines(
-    label: str, lines: Iterable[bytes] | Iterable[str], default_published: str | None
-) -> Iterator[InputRecord | ReadError]:
-    """Parse JSONL lines; reading errors (truncated gzip, I/O) end the file with a ReadError."""
-    iterator: Iterator[bytes | str] = iter(lines)
-    line_no = 0
-    while True:
-        try:
-            raw = next(iterator)
-        except StopIteration:
-            return
-        except EOFError:
-            yield ReadError(
-                label, line_no + 1, None,
-                "gzip file is truncated (compressed data ends early); this and later lines are lost",
-            )
-            return
-        except gzip.BadGzipFile:
-            yield ReadError(label, None, None, "not a gzip file, although the name ends in .gz")
-            return
-        except (OSError, zlib.error) as exc:
-            yield ReadError(label, line_no + 1, None, f"cannot read further: {_os_message(exc)}")
-            return
-        line_no += 1
-        try:
-            result = _parse_jsonl_line(label, line_no, raw, default_published)
-        except _Undecodable as exc:
-            # A NUL-laden line means the whole file is binary; one message is enough.
-            yield ReadError(label, line_no, None, f"{exc}; stopped reading this file")
-            return
-        if result is not None:
-            yield result
-
-
-def _parse_jsonl_line(
-    label: str, line_no: int, raw: bytes | str, default_published: str | None
-) -> InputRecord | ReadError | None:
-    if isinstance(raw, bytes):
-        line, warnings = _decode(raw, "line")
-    else:
-        line, warnings = raw.removeprefix("\ufeff"), []
-    if not line.strip():
-        return None
-    try:
-        value = json.loads(line)
-    except json.JSONDecodeError as exc:
-        return ReadError(label, line_no, None, f"not valid JSON ({exc.msg} at column {exc.colno})")
-    except (ValueError, RecursionError) as exc:
-        # an integer of thousands of digits, brackets nested deeper than Python recurses: this line's error
-        reason = "nested too deeply" if isinstance(exc, RecursionError) else str(exc).split(";")[0]
-        return ReadError(label, line_no, None, f"not readable JSON ({reason})")
-    if not isinstance(value, dict):
-        return ReadError(label, line_no, None, f"not a JSON object (found {_json_type(value)})")
-    return _record_from_object(label, line_no, value, default_published, warnings)
-
-
-def _record_from_object(
-    label: str, line_no: int, value: dict[str, Any], default_published: str | None, warnings: list[str]
-) -> InputRecord | ReadError:
-    raw_id = value.get("id")
-    if isinstance(raw_id, bool) or not isinstance(raw_id, (str, int, type(None))):
-        return ReadError(
-            label, line_no, None, f"field 'id' must be a string or an integer (found {_describe(raw_id)})"
-        )
-    doc_id = str(raw_id) if isinstance(raw_id, int) else raw_id
-    if doc_id is not None and not doc_id.strip():
-        doc_id = None
-
-    def error(message: str) -> ReadError:
-        return ReadError(label, line_no, doc_id, message)
-
-    if "text" not in value:
-        found = ", ".join(value) if value else "an empty object"
-        return error(f"no field 'text' (found: {found})")
-    text = value["text"]
-    if not isinstance(text, str):
-        return error(f"field 'text' must be a string (found {_describe(text)})")
-    if doc_id is None:
-        doc_id = stable_id(text)
-    published = value.get("published")
-    if published is None or published == "":
-        published = default_published
-    elif not isinstance(published, str):
-        return error(f"field 'published' must be an ISO date string YYYY-MM-DD (found {_describe(published)})")
-    source = value.get("source")
-    if source is None:
-        source = label
-    elif not isinstance(source, str):
-        return error(f"field 'source' must be a string (found {_describe(source)})")
-    try:
-        return InputRecord(id=doc_id, text=text, published=published, source=source, warnings=warnings)
-    except ValidationError as exc:
-        return error("; ".join(_validation_messages(exc)))
-
-
-def _validation_messages(exc: ValidationError) -> list[str]:
-    messages = []
-    for problem in exc.errors():
-        field = ".".join(str(part) for part in problem["loc"])
-        messages.append(f"bad field '{field}': {problem['msg'].removeprefix('Value error, ')}")
-    return messages
-
-
-def _read_stdin(stream: IO[str] | IO[bytes], default_published: str | None) -> Iterator[InputRecord | ReadError]:
-    # The binary buffer keeps "\r\n" as sent and lets us check the encoding ourselves.
+def _read_stdin(
+    stream: IO[str] | IO[bytes], default_published: str | None, archives: _ArchiveMode = _ArchiveMode()
+) -> Iterator[InputRecord | ReadError | HtmlDocument]:
+    # The binary buffer keeps "\r\n" as sent and lets us check the encoding ourselves. Standard
+    # input is judged by content, like any stream whose name says nothing (JSONL is read line by
+    # line, so a slow writer's records are not waited for).
     source: IO[Any] = getattr(stream, "buffer", stream)
-    pending: list[bytes | str] = []
-    try:
-        # Look ahead to the first non-blank line to choose JSONL or plain text.
-        while True:
-            raw = source.readline()
-            if not raw:
-                break
-            pending.append(raw)
-            if _strip_bom(raw).strip():
-                break
-        is_jsonl = bool(pending) and _strip_bom(pending[-1]).lstrip()[:1] in (b"{", "{")
-        if is_jsonl:
-            lines = itertools.chain(pending, iter(source.readline, pending[0][:0]))
-            yield from _read_jsonl_lines(STDIN_LABEL, lines, default_published)
-            return
-        rest = source.read()
-    except (OSError, ValueError) as exc:
-        yield ReadError(STDIN_LABEL, None, None, f"cannot read standard input: {exc}")
+    if source is None:  # started with stdin closed (`0<&-`): sys.stdin is None
+        yield ReadError(STDIN_LABEL, None, None, "cannot read standard input: it is closed")
         return
-    empty = (pending[0] if pending else rest)[:0]
-    data = empty.join([*pending, rest])
-    if isinstance(data, bytes):
-        try:
-            text, warnings = _decode(data, "input")
-        except _Undecodable as exc:
-            yield ReadError(STDIN_LABEL, None, STDIN_ID, str(exc))
-            return
-    else:
-        text, warnings = data.removeprefix("\ufeff"), []
-    yield InputRecord(id=STDIN_ID, text=text, published=default_published, source=STDIN_LABEL, warnings=warnings)
-
-
-def _strip_bom(raw: bytes | str) -> bytes | str:
-    if isinstance(raw, bytes):
-        return raw.removeprefix(codecs.BOM_UTF8)
-    return raw.removeprefix("\ufeff")
-
-
-def _decode(data: bytes, subject: str) -> tuple[str, list[str]]:
-    """Decode input bytes as UTF-8, falling back to a Western legacy encoding.
-
-    The text is kept exactly as stored (a leading BOM aside), "\\r\\n" included, because
-    every character offset the extractor reports refers to it.
-
-    data (bytes): The raw bytes of a file, a JSONL line or standard input.
-    subject (str): "file", "line" or "input", used in messages.
-    RETURNS (tuple[str, list[str]]): The text and the warnings for the record.
-    """
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        # Windows editors save "Unicode" as UTF-16 with a BOM; it is text, despite its NULs.
-        try:
-            return data.decode("utf-16"), [f"decoded as utf-16: the {subject} starts with a UTF-16 byte-order mark"]
-        except UnicodeDecodeError as exc:
-            raise _Undecodable(f"binary {subject}, not text (broken UTF-16)") from exc
-    data = data.removeprefix(codecs.BOM_UTF8)
-    # Checked even for valid UTF-8: BOM-less UTF-16 of plain ASCII is valid UTF-8 with NULs.
-    if b"\x00" in data:
-        raise _Undecodable(f"binary {subject}, not text (contains NUL bytes)")
-    try:
-        return data.decode("utf-8"), []
-    except UnicodeDecodeError as exc:
-        bad_offset = exc.start
-    if _control_share(data) > BINARY_CONTROL_SHARE:
-        raise _Undecodable(f"binary {subject}, not text (mostly non-text bytes)")
-    encoding = _legacy_encoding(data)
-    warning = (
-        f"decoded as {encoding}: the {subject} is not valid UTF-8 "
-        f"(byte 0x{data[bad_offset]:02x} at offset {bad_offset})"
-    )
-    return data.decode(encoding), [warning]
-
-
-def _control_share(data: bytes) -> float:
-    return sum(1 for byte in data if byte in _CONTROL_BYTES) / max(len(data), 1)
-
-
-def _legacy_encoding(data: bytes) -> str:
-    """Pick cp1252, iso-8859-15 or latin-1 for bytes that are not UTF-8.
-
-    cp1252 is what Windows writes for German; it is a superset of latin-1 except for
-    five unassigned bytes. iso-8859-15 differs from both mainly by the euro sign at 0xA4,
-    where cp1252 has the rarely meant "¤" and keeps "€" at 0x80 (a C1 byte in iso-8859-15).
-    """
-    has_c1 = any(byte in _C1_BYTES for byte in data)
-    if not has_c1 and 0xA4 in data:
-        return "iso-8859-15"
-    try:
-        data.decode("cp1252")
-    except UnicodeDecodeError:
-        return "latin-1"
-    return "cp1252"
-
-
-def _json_type(value: object) -> str:
-    return _JSON_TYPES.get(type(value), type(value).__name__)
-
-
-def _describe(value: object) -> str:
-    if value is None:
-        return "null"
-    shown = json.dumps(value, ensure_ascii=False)
-    if len(shown) > 40:
-        shown = shown[:37] + "..."
-    return f"{_json_type(value)} {shown}"
-
-
-def _os_message(exc: OSError | zlib.error) -> str:
-    # "Permission denied" -> "permission denied": messages here follow the file:line: style.
-    reason = getattr(exc, "strerror", None) or str(exc)
-    return reason[:1].lower() + reason[1:]
+    yield from _read_source(_Source(STDIN_LABEL, STDIN_ID, "input"), source, default_published, archives)

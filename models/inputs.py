@@ -12,6 +12,26 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$")
 # Lone UTF-16 surrogates ("\ud800"), which JSON may carry but no UTF-8 text can hold.
 _SURROGATE = re.compile("[\ud800-\udfff]")
+# Control characters that are no text: NUL, the other C0 codes except the whitespace ones
+# (tab, line feed, vertical tab, form feed, carriage return), and DEL.
+CONTROL_CHARS = re.compile("[\x00-\x08\x0e-\x1f\x7f]")
+_UNCLEAN = re.compile("[\x00-\x08\x0e-\x1f\x7f\ud800-\udfff]")
+
+
+def clean_text(value: str) -> tuple[str, int, int]:
+    """The input rule for text, id and source: each control character becomes a space and each
+    lone surrogate U+FFFD, one character for one, so every offset into the text stays valid.
+
+    RETURNS (tuple[str, int, int]): The cleaned value, the number of controls and of surrogates replaced.
+    """
+    controls = surrogates = 0
+    if _UNCLEAN.search(value) is None:  # the common case: one scan
+        return value, 0, 0
+    if CONTROL_CHARS.search(value):
+        value, controls = CONTROL_CHARS.subn(" ", value)
+    if _SURROGATE.search(value):
+        value, surrogates = _SURROGATE.subn("\ufffd", value)
+    return value, controls, surrogates
 
 
 def stable_id(text: str) -> str:
@@ -56,13 +76,22 @@ class InputRecord(BaseModel):
             raise ValueError(f"published must be an ISO date YYYY-MM-DD, got {value!r}") from exc
 
     @model_validator(mode="after")
-    def _no_lone_surrogates(self) -> InputRecord:
-        # One rule at the input boundary: each lone surrogate becomes U+FFFD, one character for one,
-        # so offsets into the text stay valid; the record says so.
+    def _clean_input(self) -> InputRecord:
+        # One rule at the input boundary (see `clean_text`), for every reader and the API alike;
+        # the record says what was replaced.
+        if not (_UNCLEAN.search(self.text) or (self.id and _UNCLEAN.search(self.id))
+                or (self.source and _UNCLEAN.search(self.source))):
+            return self  # the common case, checked without a call per field
         for name in ("text", "id", "source"):
             value = getattr(self, name)
-            if value and _SURROGATE.search(value):
-                count = len(_SURROGATE.findall(value))
-                object.__setattr__(self, name, _SURROGATE.sub("\ufffd", value))
-                self.warnings.append(f"{count} lone surrogate(s) in {name} replaced by U+FFFD")
+            if not value:
+                continue
+            cleaned, controls, surrogates = clean_text(value)
+            if cleaned is value:
+                continue
+            object.__setattr__(self, name, cleaned)
+            if surrogates:
+                self.warnings.append(f"{surrogates} lone surrogate(s) in {name} replaced by U+FFFD")
+            if controls:
+                self.warnings.append(f"{controls} control character(s) in {name} replaced by spaces")
         return self

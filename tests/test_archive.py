@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import gzip
+import os
+import re
+import tracemalloc
 from io import BytesIO
 from pathlib import Path
 
@@ -10,10 +14,12 @@ import pytest
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from corpus import sniffing
 from corpus.archive import NO_MAIN_TEXT, HtmlDocument, SkippedRecord
 from corpus.errors import ReadError
 from corpus.readers import iter_documents
 from models import InputRecord
+from tests.helpers import fed_path
 
 TITLE = "Netzwerktreffen in Görlitz"
 PARAGRAPH_1 = (
@@ -93,12 +99,15 @@ def test_archive_html_without_main_text_is_read_error(tmp_path: Path, content: b
     assert (error.path, error.doc_id, error.message) == (str(path), "leer", message)
 
 
-def test_archive_html_is_text_without_archives_flag(tmp_path: Path) -> None:
-    # The old behaviour stays: a named .html is read as text unless archives are asked for.
-    path = tmp_path / "seite.html"
-    path.write_text(SCRIPTS_ONLY, encoding="utf8")
+@pytest.mark.parametrize("name", ["goerlitz.html", "goerlitz.HTM", "goerlitz.html.gz"])
+def test_archive_named_html_is_read_as_a_page_without_archives_flag(tmp_path: Path, name: str) -> None:
+    # `extract page.html` gives what `batch page.html` gives: the page's main text, not its markup.
+    path = tmp_path / name
+    data = page().encode("utf8")
+    path.write_bytes(gzip.compress(data) if name.endswith(".gz") else data)
     (record,) = iter_documents([str(path)])
-    assert isinstance(record, InputRecord) and record.text == SCRIPTS_ONLY
+    assert isinstance(record, InputRecord)
+    assert (record.id, record.text, record.published, record.warnings) == ("goerlitz", MAIN_TEXT, "2024-03-14", [])
 
 
 def test_archive_defer_html_yields_pages_for_workers(tmp_path: Path) -> None:
@@ -147,7 +156,7 @@ def test_archive_not_a_warc_is_read_error(tmp_path: Path) -> None:
     path.write_text("Dies ist kein Webarchiv, sondern ein Brief.\n", encoding="utf8")
     (error,) = iter_documents([str(path)], archives=True)
     assert isinstance(error, ReadError) and not isinstance(error, SkippedRecord)
-    assert error.message.startswith("not a readable WARC file from here on")
+    assert error.message == "not a WARC file (it does not start with 'WARC/')"
 
 
 @pytest.mark.parametrize("archives,expected", [(True, ["bericht", "goerlitz", f"{URI}@{WARC_DATE}"]), (False, ["bericht"])])
@@ -164,3 +173,134 @@ def test_archive_gzip_member_check(tmp_path: Path) -> None:
     path = tmp_path / "crawl.warc.gz"
     write_warc(path, gz=True)
     assert gzip.decompress(path.read_bytes()).startswith(b"WARC/1.")
+
+
+# ---------------------------------------------------------------------------------------------
+# Hostile crawls (issue 10): corrupt files, lying lengths, oversized records
+
+
+def _corrupt(kind: str, whole: bytes, plain: bytes) -> bytes:
+    noise = bytes((n * 37 + 11) % 256 for n in range(400))  # binary, with control bytes and ESC
+    return {  # whole: the crawl of write_warc as .warc.gz, plain: as .warc
+        "truncated": whole[: len(whole) // 2],
+        "garbage after the gzip header": whole[:10] + noise,
+        "gzip of no WARC": gzip.compress(b"\x00\x01\x02Bild\xff\xfe" * 20),
+        "binary after the records": whole + noise,
+        "gzip of binary after the records": whole + gzip.compress(noise),
+        "binary after plain records": plain + noise,
+    }[kind]
+
+
+@pytest.mark.parametrize(
+    "kind,expected",
+    [
+        ("truncated", ["WARC file is truncated ("]),  # the byte count varies with the path in warcinfo
+        ("garbage after the gzip header", ["gzip data is corrupt (Error -3 while decompressing data: invalid"]),
+        ("gzip of no WARC", ["not a WARC file (it does not start with 'WARC/', gzip-compressed)"]),
+        ("binary after the records", ["InputRecord", "SkippedRecord", "SkippedRecord",
+                                      "not a readable WARC file from here on (Invalid WARC record, first line: binary data, not a record header)"]),
+        ("gzip of binary after the records", ["InputRecord", "SkippedRecord", "SkippedRecord",
+                                              "not a readable WARC file from here on (Invalid WARC record, first line: binary data, not a record header)"]),
+        ("binary after plain records", ["InputRecord", "SkippedRecord", "SkippedRecord",
+                                        "not a readable WARC file from here on (Invalid WARC record, first line: binary data, not a record header)"]),
+    ],
+)
+def test_archive_corrupt_warc_is_named_in_printable_words(tmp_path: Path, capfd: pytest.CaptureFixture[str], kind: str, expected: list[str]) -> None:
+    write_warc(tmp_path / "ganz.warc.gz", gz=True)
+    write_warc(tmp_path / "ganz.warc", gz=False)
+    path = tmp_path / ("kaputt.warc" if "plain" in kind else "kaputt.warc.gz")
+    path.write_bytes(_corrupt(kind, (tmp_path / "ganz.warc.gz").read_bytes(), (tmp_path / "ganz.warc").read_bytes()))
+    items = list(iter_documents([str(path), str(tmp_path / "ganz.warc")], archives=True))
+    *these, after_1, after_2, after_3 = items
+    # the pages before the damage are kept, the next file is read
+    assert [type(i).__name__ for i in (after_1, after_2, after_3)] == ["InputRecord", "SkippedRecord", "SkippedRecord"]
+    assert [type(i).__name__ for i in these[:-1]] == expected[:-1]
+    error = these[-1]
+    assert type(error) is ReadError and error.path.startswith(str(path)) and error.message.startswith(expected[-1])
+    assert str(error).isprintable() and len(error.message) <= 400
+    # and nothing of the file reaches the terminal on the side (warcio writes warnings to stderr)
+    assert capfd.readouterr().err == ""
+
+
+def test_archive_wrong_content_length_is_not_written_to_stderr(tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "kurz.warc"
+    write_warc(path, gz=False)
+    data = path.read_bytes()
+    start = data.index(b"Content-Length: ", data.index(b"WARC-Type: response")) + len(b"Content-Length: ")
+    end = data.index(b"\r\n", start)
+    # the page's record claims 20 bytes less than it holds: warcio prints the rest as "Remainder: b'…'"
+    path.write_bytes(data[:start] + str(int(data[start:end]) - 20).encode() + data[end:])
+    items = list(iter_documents([str(path)], archives=True))
+    assert [type(item).__name__ for item in items] == ["InputRecord", "SkippedRecord", "SkippedRecord"]
+    assert capfd.readouterr().err == ""
+
+
+@functools.lru_cache(maxsize=2)
+def _big_page(size: int) -> bytes:
+    # words in a pseudo-random order: a gzip crawl packs it about 3:1, as real pages, where a
+    # repeated sentence would pack 100:1 and warcio unpacks one 16 KB block at a time
+    words = "Am Freitag kamen vierzig Gäste zum Fachtag in Fulda und sprachen über Ausbildung".split()
+    state, out, total = 7, [], 0
+    while total < size:
+        state = (state * 1103515245 + 12345) % 2**31
+        out.append(words[state % len(words)] + (".</p><p>" if state % 13 == 0 else " "))
+        total += len(out[-1])
+    return ("<html><body><article><p>" + "".join(out) + "</p></article></body></html>").encode()
+
+
+@pytest.mark.parametrize("gz", [False, True])
+def test_archive_oversized_record_is_its_own_error_and_never_read_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, gz: bool
+) -> None:
+    monkeypatch.setattr(sniffing, "MAX_DOCUMENT_BYTES", 1_000_000)
+    path = tmp_path / ("riesig.warc.gz" if gz else "riesig.warc")
+    with open(path, "wb") as handle:
+        writer = WARCWriter(handle, gzip=gz)
+        for name, body in (("vorher", page().encode()), ("riesig", _big_page(3_000_000)), ("danach", page().encode())):
+            html = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1")
+            writer.write_record(writer.create_warc_record(f"https://presse.example.de/{name}", "response", payload=BytesIO(body),
+                                                          http_headers=html, warc_headers_dict={"WARC-Date": WARC_DATE}))
+    tracemalloc.start()
+    try:
+        items = list(iter_documents([str(path)], archives=True, defer_html=True))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert [type(item).__name__ for item in items] == ["HtmlDocument", "ReadError", "HtmlDocument"]
+    assert [item.doc_id for item in items] == [f"https://presse.example.de/{name}@{WARC_DATE}" for name in ("vorher", "riesig", "danach")]
+    assert re.fullmatch(r"WARC record too large for a page \(3,0\d\d,\d\d\d bytes; at most 1,000,000\); skipped", items[1].message)
+    assert peak < 1_000_000  # the 3 MB body was never held in memory
+
+
+def test_archive_body_that_unpacks_beyond_the_limit_is_an_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sniffing, "MAX_DOCUMENT_BYTES", 1_000_000)
+    path = tmp_path / "bombe.warc"
+    packed = gzip.compress(_big_page(3_000_000))  # small in the crawl, three times the limit unpacked
+    assert len(packed) < 1_000_000
+    with open(path, "wb") as handle:
+        writer = WARCWriter(handle, gzip=False)
+        html = StatusAndHeaders("200 OK", [("Content-Type", "text/html"), ("Content-Encoding", "gzip")], protocol="HTTP/1.1")
+        writer.write_record(writer.create_warc_record(URI, "response", payload=BytesIO(packed), http_headers=html,
+                                                      warc_headers_dict={"WARC-Date": WARC_DATE}))
+    (error,) = iter_documents([str(path)], archives=True)
+    assert type(error) is ReadError
+    assert (error.doc_id, error.message) == (f"{URI}@{WARC_DATE}", "page too large (over 1,000,000 bytes; at most 1,000,000); skipped")
+
+
+@pytest.mark.skipif(not os.path.isdir("/dev/fd"), reason="needs /dev/fd (process substitution)")
+def test_archive_warc_through_a_pipe_is_read_like_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "crawl.warc.gz"
+    write_warc(path, gz=True)
+    with fed_path(path.read_bytes()) as piped_path:
+        piped = list(iter_documents([piped_path]))
+    named = list(iter_documents([str(path)]))
+    assert [(type(i).__name__, i.doc_id if isinstance(i, ReadError) else i.id) for i in piped] == [
+        (type(i).__name__, i.doc_id if isinstance(i, ReadError) else i.id) for i in named]
+    assert [type(i).__name__ for i in piped] == ["InputRecord", "SkippedRecord", "SkippedRecord"]
+
+
+def test_archive_plain_crawl_named_warc_gz_is_still_read(tmp_path: Path) -> None:
+    # warcio always read it; the gzip check of other .gz names must not refuse it
+    path = tmp_path / "unverpackt.warc.gz"
+    write_warc(path, gz=False)
+    assert [type(item).__name__ for item in iter_documents([str(path)])] == ["InputRecord", "SkippedRecord", "SkippedRecord"]

@@ -169,6 +169,17 @@ def test_readers_missing_id_gets_stable_sha1(tmp_path: Path, record: dict[str, o
             "Fachtag in Köln",
             "decoded as utf-16: the file starts with a UTF-16 byte-order mark",
         ),
+        # BOM-less UTF-16 of ASCII is valid UTF-8 with NULs; every second byte gives it away.
+        (
+            "Grüße aus Köln".encode("utf-16-le"),
+            "Grüße aus Köln",
+            "decoded as utf-16: the file has no byte-order mark, but every second byte is NUL",
+        ),
+        (
+            "Fachtag in Jena".encode("utf-16-be"),
+            "Fachtag in Jena",
+            "decoded as utf-16: the file has no byte-order mark, but every second byte is NUL",
+        ),
     ],
 )
 def test_readers_legacy_encoding_decoded_with_warning(
@@ -184,10 +195,10 @@ def test_readers_legacy_encoding_decoded_with_warning(
 @pytest.mark.parametrize(
     "raw,message",
     [
-        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary file, not text (contains NUL bytes)"),
-        # BOM-less UTF-16 of ASCII is valid UTF-8, but its NULs give it away.
-        ("Bericht".encode("utf-16-le"), "binary file, not text (contains NUL bytes)"),
-        (bytes(range(1, 32)) * 4 + b"\xff\xfe\xfd", "binary file, not text (mostly non-text bytes)"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary file, not text (a PNG image)"),
+        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "binary file, not text (a PDF document)"),
+        (bytes(range(256)) * 8, "binary file, not text (contains NUL bytes)"),
+        (bytes(range(1, 32)) * 4 + b"\xff\xfe\xfd", "binary file, not text (82% of it are control characters)"),
     ],
 )
 def test_readers_binary_file_is_error(tmp_path: Path, raw: bytes, message: str) -> None:
