@@ -18,8 +18,9 @@ Each (family, size) runs in a subprocess of its own that loads the pipeline, war
 then times the call, so a quadratic family cannot hang the run: one call taking longer than
 --cap seconds (default 60) is killed and reported as "> 60 s", and larger sizes of that family
 are not tried. A child above --max-rss-mb (default 4000) is killed too. Fast calls are repeated
-(--repeat, median; the tokenizer's cache is flushed between repeats, so each call costs what a
-new document costs); a call over 2 s is measured once. Needs the dev install (`make install`):
+(--repeat, median) on variants of the text (the pattern rotated, another seed for the report
+text), and the tokenizer's cache is flushed between calls, so each call costs about what a new
+document costs; a call over 2 s is measured once. Needs the dev install (`make install`):
 the realistic text comes from tests/fuzz_strategies.py.
 """
 
@@ -58,19 +59,22 @@ FAMILIES: dict[str, str | None] = {
     "lines": "1 2 3 4\n",
     "digits": "0123456789",
     "word": "Netzwerktreffen ",
-    "token": "x",
+    "token": "xyz",  # one long token; three letters so that the variants differ
     "german": None,
 }
 SLOW_CALL = 2.0  # seconds: a call this slow is not repeated
 
 
-def family_text(family: str, size: int) -> str:
-    """The text of `size` characters for one family."""
+def family_text(family: str, size: int, variant: int = 0) -> str:
+    """The text of `size` characters for one family. Variants are other texts of the same shape (the
+    pattern rotated, another seed), so a repeated call meets new strings as a new document would."""
     pattern = FAMILIES[family]
     if pattern is None:
         from tests.fuzz_strategies import german_text_of_length
 
-        return german_text_of_length(size, seed=size)
+        return german_text_of_length(size, seed=size + variant)
+    shift = variant % len(pattern)
+    pattern = pattern[shift:] + pattern[:shift]
     return (pattern * (size // len(pattern) + 1))[:size]
 
 
@@ -144,13 +148,13 @@ def run_capped(
 def child(model: str, family: str, size: int, repeat: int) -> None:
     from extractor.api import Extractor
 
-    text = family_text(family, size)
     extractor = Extractor(model)
     extractor.extract("Die IHK Kassel lud am 3. Mai 2024 zum Fachtag ein. Rund 120 Gäste kamen.")
     loaded_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     _emit({"ready": True, "loaded_rss_mb": loaded_mb})
     tokenizer = extractor.nlp.tokenizer
-    for _ in range(repeat):
+    for variant in range(repeat):
+        text = family_text(family, size, variant)
         start = time.perf_counter()
         extractor.extract(text, doc_id=f"{family}-{size}")
         seconds = time.perf_counter() - start
@@ -232,11 +236,11 @@ def markdown(model: str, sizes: list[int], table: dict[str, list[Measurement]], 
         result, ratios = verdict(ms, max_ratio=args.max_ratio, max_seconds=args.max_seconds)
         failed |= result != "ok"
         pattern = FAMILIES[family]
-        shown = "realistic report text" if pattern is None else "`" + json.dumps(pattern, ensure_ascii=False)[1:-1].replace("|", "\\|") + "`"
+        shown = "realistic report text" if pattern is None else "`" + pattern.replace("\n", "\\n").replace("|", "\\|") + "`"
         last = ms[-1]
-        rss = f"{last.peak_rss_mb:,.0f} MB" if last.ended != "skipped" else "–"
-        if last.ended == "memory cap":
-            rss = f"> {args.max_rss_mb:,.0f} MB"
+        rss = {"skipped": "–", "memory cap": f"> {args.max_rss_mb:,.0f} MB"}.get(last.ended, f"{last.peak_rss_mb:,.0f} MB")
+        if last.ended == "time cap":
+            rss = "≥ " + rss  # the peak until it was killed
         cells = [family, shown, *(_fmt_seconds(m, args.cap) for m in ms), *(f"{r:.2f}" if r else "–" for r in ratios), rss, result]
         rows.append("| " + " | ".join(cells) + " |")
     loaded = [m.loaded_rss_mb for ms in table.values() for m in ms if m.loaded_rss_mb]

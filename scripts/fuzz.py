@@ -47,6 +47,7 @@ sys.path.insert(0, str(ROOT))
 
 from corpus import ReadError, iter_documents  # noqa: E402
 from extractor.api import Extractor  # noqa: E402
+from extractor.errors import ExtractionError  # noqa: E402
 from models import EventReport, InputRecord, stable_id  # noqa: E402
 from tests.fuzz_strategies import (  # noqa: E402
     LINE_KINDS,
@@ -83,6 +84,9 @@ def where(exc: BaseException) -> str:
 
 
 def kind_of(exc: BaseException, stage: str) -> str:
+    component = re.search(r"component '([^']+)' failed on this document \(([^)]*)\)", str(exc))
+    if component:  # ExtractionError: name the component and its reason, not the line in api.py
+        return f"{stage}: {type(exc).__name__} in {component.group(1)} ({component.group(2)[:60]})"
     if isinstance(exc, AssertionError):
         reason = str(exc).splitlines()[0][:60] if str(exc) else "assertion"
         return f"{stage}: property broken ({where(exc).split(' ')[-1]}: {reason})"
@@ -157,8 +161,7 @@ class Session:
             check_report(report, as_input_text(text), doc_id="fuzz")
             failed = [w for w in report.warnings if w.startswith(("[E002]", "[E003]"))]
             if failed:
-                component = re.search(r"component '([^']+)'", failed[0])
-                return f"library: component failure ({component.group(1) if component else failed[0][:40]})"
+                return kind_of(ExtractionError(failed[0]), "library (pipe warning)")
             return None
         except FuzzTimeout:
             self.extractor = Extractor(self.args.model)  # interrupted mid-document: start clean
@@ -269,7 +272,7 @@ class Session:
         assert proc.returncode in (0, 1), f"exit code {proc.returncode}"
         raw = out.read_bytes() if out.exists() else b""
         data = raw.decode("utf-8")  # raises on invalid UTF-8
-        reports = [json.loads(line) for line in data.splitlines() if line.strip()]
+        reports = [json.loads(line) for line in data.split("\n") if line.strip()]  # JSON Lines end at "\n" only, not at U+2028
         once = {doc_id for doc_id, n in Counter(r.id for r in records).items() if n == 1}
         ids = []
         for rec in reports:
@@ -308,7 +311,8 @@ class Session:
                     self.round_cli(workdir)
                 shutil.rmtree(workdir, ignore_errors=True)
                 if rounds % 10 == 0:
-                    print(f"round {rounds}: {sum(self.counts.values())} inputs, {sum(self.failures.values())} failures", file=sys.stderr, flush=True)
+                    tried = sum(n for name, n in self.counts.items() if name != "library characters")
+                    print(f"round {rounds}: {tried} inputs, {sum(self.failures.values())} failures", file=sys.stderr, flush=True)
         self.summary(rounds)
         return 1 if self.failures else 0
 

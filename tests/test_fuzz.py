@@ -21,7 +21,7 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from corpus import ReadError, iter_documents
@@ -40,7 +40,7 @@ from tests.fuzz_strategies import (
 )
 
 _RELAXED = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example]
-settings.register_profile("ci", max_examples=20, derandomize=True, deadline=None, database=None, suppress_health_check=_RELAXED)
+settings.register_profile("ci", max_examples=30, derandomize=True, deadline=None, database=None, suppress_health_check=_RELAXED)
 settings.register_profile("long", max_examples=1000, deadline=None, database=None, suppress_health_check=_RELAXED, print_blob=True)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
@@ -133,6 +133,24 @@ def test_fuzz_pipe_yields_every_input_once_in_order(extractor_rules: Extractor, 
 
 
 @_examples(0.5)
+@given(texts=st.lists(hostile_texts(max_chars=150), min_size=0, max_size=6), batch_size=st.integers(1, 8))
+def test_fuzz_pipe_yields_the_records_read_before_the_input_fails(extractor_rules: Extractor, texts: list[str], batch_size: int) -> None:
+    class ArchiveBroke(Exception):
+        pass
+
+    def archive():
+        for index, text in enumerate(texts):
+            yield {"id": f"a{index}", "text": text}
+        raise ArchiveBroke("the archive ends in a broken block")
+
+    seen = []
+    with pytest.raises(ArchiveBroke):
+        for report in extractor_rules.pipe(archive(), batch_size=batch_size):
+            seen.append(report.doc_id)
+    assert seen == [f"a{index}" for index in range(len(texts))]
+
+
+@_examples(0.5)
 @given(text=hostile_texts(max_chars=1500), part_chars=st.integers(60, 400))
 def test_fuzz_long_text_in_parts_keeps_offsets_into_the_whole_text(extractor_rules: Extractor, text: str, part_chars: int) -> None:
     # The 50,000-character split, shrunk so that short texts take the same path.
@@ -143,17 +161,32 @@ def test_fuzz_long_text_in_parts_keeps_offsets_into_the_whole_text(extractor_rul
     assert any(w.startswith("[W003]") for w in report.warnings) == (len(text) > part_chars)
 
 
+_RELATIVE = ("gestern", "morgen", "nächste Woche", "im letzten Jahr", "am Freitag", "vor drei Tagen", "übermorgen")
+_MONTH_ONLY = ("im September", "Anfang Januar", "Ende Dezember", "Mitte März")
+
+
 @_examples(0.5)
 @given(
     published=st.one_of(st.sampled_from((dt.date.min, dt.date.max, dt.date(2024, 2, 29))), st.dates()),
-    relative=st.lists(st.sampled_from(("gestern", "morgen", "nächste Woche", "im letzten Jahr", "am Freitag", "vor drei Tagen", "übermorgen")), min_size=1, max_size=4),
+    relative=st.lists(st.sampled_from(_RELATIVE + _MONTH_ONLY), min_size=1, max_size=4),
 )
 def test_fuzz_relative_dates_at_the_ends_of_the_calendar(extractor_rules: Extractor, published: dt.date, relative: list[str]) -> None:
-    text = " ".join(f"{word.capitalize()} trafen sich 20 Gäste in Kassel." for word in relative)
+    # A month without a year in the year 9999 is the known bug below; when it is fixed, drop this.
+    assume(published.year < 9999 or not set(relative) & set(_MONTH_ONLY))
+    text = " ".join(f"{word[:1].upper() + word[1:]} trafen sich 20 Gäste in Kassel." for word in relative)
     report = extractor_rules.extract(text, doc_id="kalender", published=published)
     check_report(report, text, doc_id="kalender")
     _no_component_failed(report)
     assert report.published == published.isoformat()
+
+
+@known_bug("a month without a year ('im September') published in 9999 overflows in eventfacts_dates: [E003] date value out of range")
+@pytest.mark.parametrize("words", _MONTH_ONLY)
+def test_fuzz_month_without_year_published_on_the_last_day_of_the_calendar(extractor_rules: Extractor, words: str) -> None:
+    text = f"{words[:1].upper() + words[1:]} trafen sich 20 Gäste in Kassel."
+    report = extractor_rules.pipe([{"id": "ende", "text": text, "published": "9999-12-31"}])
+    warnings = next(report).warnings
+    assert not any(w.startswith("[E003]") for w in warnings), warnings
 
 
 # --- the readers -----------------------------------------------------------------------------------
