@@ -170,6 +170,7 @@ class Session:
             return kind_of(exc, "library")
 
     def round_library(self, texts: list[str]) -> None:
+        passed = []
         for text in texts:
             published = self.rng.choice(_CANDIDATE_DATES)
             self.counts["library documents"] += 1
@@ -177,15 +178,17 @@ class Session:
             kind = self.library_failure(text, published)
             if kind is not None:
                 self.fail(kind, lambda folder, t=text, p=published, k=kind: self.save_text_repro(folder, t, p, k))
-        # pipe(): the whole round in one stream, mixed input forms, ids in == ids out
+            else:
+                passed.append(text)
+        # pipe(): the texts that passed alone, in one stream of mixed input forms: ids in == ids out
         records: list[Any] = []
-        for index, text in enumerate(texts):
+        for index, text in enumerate(passed):
             form = self.rng.choice(("str", "dict", "record"))
             records.append(text if form == "str" else {"id": f"p{index}", "text": text} if form == "dict" else InputRecord(id=f"p{index}", text=text))
         ids_in = [stable_id(as_input_text(r)) if isinstance(r, str) else f"p{i}" for i, r in enumerate(records)]
         self.counts["pipe streams"] += 1
         try:
-            reports = self.timed(self.args.timeout * len(texts), lambda: list(self.extractor.pipe(records, batch_size=self.rng.randint(1, 8))))
+            reports = self.timed(self.args.timeout * max(len(passed), 1), lambda: list(self.extractor.pipe(records, batch_size=self.rng.randint(1, 8))))
             assert [rep.doc_id for rep in reports] == ids_in, f"{len(ids_in)} inputs, ids out differ from ids in"
         except FuzzTimeout:
             self.extractor = Extractor(self.args.model)
