@@ -49,7 +49,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import MAXYEAR, MINYEAR, date, timedelta
 from functools import lru_cache
 from typing import Any
 
@@ -868,10 +868,10 @@ def _published_year(md: date, granularity: str, published: date, weekday: int | 
     except ValueError:  # 29 February in a common year
         return y + 1 if future else y - 1
     if future:
-        return y + 1 if _last_day(this_year, granularity) < published else y
-    if this_year > published + timedelta(days=61):
+        y = y + 1 if _last_day(this_year, granularity) < published else y
+    elif (this_year - published).days > 61:  # a difference, not published + 61 days: 9999-12-31 has no later day
         y -= 1
-    return y
+    return min(max(y, MINYEAR), MAXYEAR)
 
 
 def _weekday_of(y: int, m: int, d: int) -> int | None:

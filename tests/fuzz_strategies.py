@@ -19,6 +19,7 @@ from typing import Any, Protocol
 from hypothesis import strategies as st
 
 from corpus import ReadError
+from corpus.sniffing import binary_reason
 from models import EventReport, InputRecord
 
 
@@ -208,7 +209,22 @@ LINE_KINDS = (
 
 
 def jsonl_line(rng: Rng, index: int, kind: str, max_chars: int = 300) -> JsonlLine:
-    """A line of the given kind (LINE_KINDS) for record number `index` (ids are unique per index)."""
+    """A line of the given kind (LINE_KINDS) for record number `index` (ids are unique per index).
+
+    A text that is mostly control characters is binary by the input rule (corpus.sniffing), so
+    its line is an error whatever its kind."""
+    line = _jsonl_line(rng, index, kind, max_chars)
+    if line.expect == "record":
+        try:
+            text = json.loads(line.line.lstrip("\ufeff")).get("text")
+        except (ValueError, AttributeError):
+            return line
+        if isinstance(text, str) and binary_reason(text) is not None:
+            return JsonlLine(line.line, "error", line.doc_id)
+    return line
+
+
+def _jsonl_line(rng: Rng, index: int, kind: str, max_chars: int) -> JsonlLine:
     doc_id = f"r{index}"
     text = hostile_text(rng, max_chars)
     record: dict[str, Any] = {"id": doc_id, "text": text}
