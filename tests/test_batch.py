@@ -20,12 +20,11 @@ from typing import Any
 
 import pytest
 import spacy
-import typer
 from typer.testing import CliRunner
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from extractor import batch as batch_module
+from extractor.batch import worker as batch_worker
 from extractor.batch import (
     BatchConfig,
     BatchError,
@@ -38,7 +37,7 @@ from extractor.batch import (
     repair_output,
     run_batch,
 )
-from extractor.cli_batch import batch_command
+from extractor.cli import app as cli_app
 from extractor.errors import E002
 from models import EventReport
 
@@ -88,7 +87,7 @@ def test_batch_kill_and_resume_writes_every_document_once(tmp_path: Path) -> Non
     ids = [f"bericht-{n:02d}" for n in range(40)]
     source = write_jsonl(tmp_path / "archiv.jsonl", [{"id": i, "text": report_text(n, 20)} for n, i in enumerate(ids)])
     out = tmp_path / "out.jsonl"
-    command = [sys.executable, "-m", "extractor.cli_batch", str(source), "-o", str(out),
+    command = [sys.executable, "-m", "extractor.cli", "batch", str(source), "-o", str(out),
                "--workers", "1", "--batch-size", "1", "--model", "default", "--quiet"]
     first = subprocess.Popen(command, cwd=REPO, start_new_session=True,
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -325,7 +324,7 @@ class _FakeExtractor:
 def test_batch_failing_document_goes_to_errors_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str, stage: str, message: str
 ) -> None:
-    monkeypatch.setitem(batch_module._EXTRACTORS, "fake", _FakeExtractor())
+    monkeypatch.setitem(batch_worker._EXTRACTORS, "fake", _FakeExtractor())
     source = write_jsonl(tmp_path / "in.jsonl", [{"id": "x", "text": text}, {"id": "y", "text": "Alles gut."}])
     started = time.monotonic()
     summary, records, problems = run_inline([source], tmp_path / "out.jsonl", model="fake", timeout=0.3)
@@ -429,24 +428,13 @@ def test_batch_expand_inputs_globs_and_keeps_unmatched(tmp_path: Path) -> None:
 # Command line
 
 
-def _app() -> typer.Typer:
-    app = typer.Typer()
-    app.command("batch")(batch_command)
-
-    @app.callback()
-    def _root() -> None:
-        """Test app."""
-
-    return app
-
-
 @pytest.mark.parametrize("allow_errors,exit_code", [(False, 1), (True, 0)])
 def test_batch_cli_exit_code_and_summary(tmp_path: Path, allow_errors: bool, exit_code: int) -> None:
     source = tmp_path / "in.jsonl"
     source.write_text(json.dumps({"id": "d0", "text": report_text(0)}) + "\nkein json\n", encoding="utf8")
     out = tmp_path / "out.jsonl"
     args = ["batch", str(source), "-o", str(out), "--workers", "0", "--model", "default"]
-    result = CliRunner().invoke(_app(), args + (["--allow-errors"] if allow_errors else []))
+    result = CliRunner().invoke(cli_app, args + (["--allow-errors"] if allow_errors else []))
     assert result.exit_code == exit_code, result.output
     assert f"read: {source}:2: not valid JSON (Expecting value at column 1)" in result.stderr
     assert "2 documents (0 already done), 1 records, 1 errors, 0 duplicates, 0 skipped" in result.stderr
@@ -457,7 +445,7 @@ def test_batch_cli_refuses_existing_output(tmp_path: Path) -> None:
     source = write_jsonl(tmp_path / "in.jsonl", [{"id": "d0", "text": report_text(0)}])
     out = tmp_path / "out.jsonl"
     out.write_text('{"doc_id":"alt"}\n', encoding="utf8")
-    result = CliRunner().invoke(_app(), ["batch", str(source), "-o", str(out), "--workers", "0", "--model", "default"])
+    result = CliRunner().invoke(cli_app, ["batch", str(source), "-o", str(out), "--workers", "0", "--model", "default"])
     assert result.exit_code == 2
     assert "already holds records; use --resume to continue that run or --overwrite to start afresh" in result.stderr
     assert out.read_text(encoding="utf8") == '{"doc_id":"alt"}\n'
@@ -473,10 +461,10 @@ def test_batch_worker_vocabulary_does_not_grow_with_the_archive() -> None:
         return [InputRecord(id=f"z{n}-{i}", text=f"Frau Zorbakowski{tag[n]}{tag[i]} eröffnete in Fulda den Fachtag "
                                                  f"Quellwerk{tag[n]}{tag[i]} mit 40 Gästen.") for i in range(4)]
 
-    extractor = batch_module.worker_extractor("rules")
-    batch_module.process_batch(batch(0), "rules", None)  # loads lexicons and first-use tables
+    extractor = batch_worker.worker_extractor("rules")
+    batch_worker.process_batch(batch(0), "rules", None)  # loads lexicons and first-use tables
     strings = len(extractor.nlp.vocab.strings)
-    out = batch_module.process_batch(batch(1), "rules", None) + batch_module.process_batch(batch(2), "rules", None)
+    out = batch_worker.process_batch(batch(1), "rules", None) + batch_worker.process_batch(batch(2), "rules", None)
     assert len(extractor.nlp.vocab.strings) == strings
     records = [json.loads(o["line"]) for o in out]
     assert [r["doc_id"] for r in records] == [f"z{n}-{i}" for n in (1, 2) for i in range(4)]

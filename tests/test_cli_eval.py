@@ -14,7 +14,8 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from extractor.cli_eval import corpus_app, evaluate_command
+from extractor.cli.corpus import corpus_app
+from extractor.cli.evaluate import evaluate_command
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -1,11 +1,7 @@
-"""The `eventfacts` command line: a thin layer over the library API.
-
-Stdout carries JSON Lines only; messages, progress and the summary go to stderr.
-"""
+"""`eventfacts extract`: one JSON record per document, to stdout or a file, in input order."""
 
 from __future__ import annotations
 
-import json
 import sys
 from contextlib import nullcontext
 from pathlib import Path
@@ -14,40 +10,10 @@ from typing import Iterator, Optional
 import jsonlines
 import typer
 from rich.markup import escape
-from rich.console import Console
 
-from extractor import __version__
-
-app = typer.Typer(
-    name="eventfacts",
-    help="Extract persons, roles, organisations, places, quantities, dates and the event frame "
-    "from German event reports, as one JSON record per document.",
-    no_args_is_help=True,
-    add_completion=False,
-)
-err = Console(stderr=True, soft_wrap=True)
-
-MODEL_HELP = (
-    "spaCy pipeline to use: 'auto' (de_core_news_lg, _md or _sm if installed, else the embedded "
-    "default), 'default' (the embedded default: our trained NER + rules, no download needed), "
-    "'rules' (rules and lexicons only), an installed package name, or a directory saved with nlp.to_disk()."
-)
+from extractor.cli.common import MODEL_HELP, err, fail
 
 
-def _version(value: bool) -> None:
-    if value:
-        typer.echo(f"eventfacts {__version__}")
-        raise typer.Exit()
-
-
-@app.callback()
-def _main(
-    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version and exit."),
-) -> None:
-    """eventfacts: facts from German event reports."""
-
-
-@app.command()
 def extract(
     paths: list[str] = typer.Argument(
         ...,
@@ -78,15 +44,13 @@ def extract(
     try:
         extractor = Extractor(model)
     except ModelLoadError as exc:
-        err.print(f"[red]error:[/red] {escape(str(exc))}")
-        raise typer.Exit(2) from exc
+        fail(str(exc))
     try:
         documents = iter_documents(
             paths, published=published, stdin=sys.stdin.buffer, exclude=[output] if output else []
         )
     except ValueError as exc:
-        err.print(f"[red]error:[/red] --published: {escape(str(exc))}")
-        raise typer.Exit(2) from exc
+        fail(f"--published: {exc}")
 
     counts = {"documents": 0, "errors": 0}
     seen: set[str] = set()
@@ -127,56 +91,5 @@ def extract(
         raise typer.Exit(1)
 
 
-@app.command()
-def schema() -> None:
-    """Print the JSON Schema of the EventReport record."""
-    from models import EventReport
-
-    typer.echo(json.dumps(EventReport.model_json_schema(), indent=2, ensure_ascii=False))
-
-
-@app.command()
-def info(model: str = typer.Option("auto", "--model", "-m", help=MODEL_HELP)) -> None:
-    """Say which spaCy pipeline would be loaded, why, and whether it has a statistical NER."""
-    from extractor.errors import ModelLoadError
-    from extractor.pipeline import load_pipeline
-
-    try:
-        _, details = load_pipeline(model)
-    except ModelLoadError as exc:
-        err.print(f"[red]error:[/red] {escape(str(exc))}")
-        raise typer.Exit(2) from exc
-    typer.echo(f"eventfacts {__version__}")
-    typer.echo(f"base pipeline: {details.base}")
-    typer.echo(f"why: {details.reason}")
-    if not details.has_ner:
-        ner = "rules and lexicons only (no statistical NER)"
-    elif details.base == "default":
-        ner = "the embedded eventfacts NER (extractor/default_model), combined with rules and lexicons"
-    else:
-        ner = f"the NER of {details.base}, combined with rules and lexicons"
-    typer.echo(f"persons/organisations/places: {ner}")
-    typer.echo("components: " + ", ".join(details.components))
-
-
-def _register_commands() -> None:
-    # The corpus, evaluation and batch commands live in their own modules; registered here so that
-    # `eventfacts --help` lists them beside extract.
-    from extractor.cli_eval import corpus_app, evaluate_command
-
-    from extractor.cli_batch import batch_command
-
-    app.add_typer(corpus_app, name="corpus", help="Check annotated gold files and import them from annotation tools.")
-    app.command("evaluate")(evaluate_command)
-    app.command("batch")(batch_command)
-
-
-_register_commands()
-
-
-def main() -> None:
-    app()
-
-
-if __name__ == "__main__":
-    main()
+def register(app: typer.Typer) -> None:
+    app.command("extract")(extract)

@@ -1,8 +1,4 @@
-"""`eventfacts batch`: parallel, resumable extraction of whole press archives.
-
-Registered in `extractor.cli` with `app.command("batch")(batch_command)`. Run on its own with
-`python -m extractor.cli_batch INPUT... -o OUT.jsonl` (used by the tests and the benchmark).
-"""
+"""`eventfacts batch`: parallel, resumable extraction of whole press archives (`extractor.batch`)."""
 
 from __future__ import annotations
 
@@ -14,11 +10,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-MODEL_HELP = (
-    "spaCy pipeline to use: 'auto' (de_core_news_lg, _md or _sm if installed, else the embedded "
-    "default), 'default' (the embedded default, no download needed), an installed package name, "
-    "or a directory saved with nlp.to_disk()."
-)
+from extractor.cli.common import MODEL_HELP, err
 
 
 def batch_command(
@@ -52,7 +44,6 @@ def batch_command(
     from corpus import output_among_inputs
     from extractor.batch import BatchConfig, BatchError, count_documents, run_batch
 
-    err = Console(stderr=True, soft_wrap=True, highlight=False)
     clash = output_among_inputs(inputs, output)
     if clash is not None:
         err.print(f"[red]error:[/red] the output {escape(str(output))} is also the input {escape(clash)}; "
@@ -165,8 +156,6 @@ class _Reporter:
             if count == self.MAX_MESSAGES + 1:
                 self.err.print(f"[yellow]… further {event.kind} messages only in the errors file[/yellow]")
             return
-        from rich.markup import escape
-
         style = {"error": "red", "duplicate": "yellow", "skip": "dim"}.get(event.kind)
         if style:
             # The message starts with its stage ("timeout: doc: …"); show it as the label.
@@ -176,17 +165,5 @@ class _Reporter:
             self.err.print(escape(event.message))
 
 
-def main() -> None:
-    """Run `batch` as a program of its own (`python -m extractor.cli_batch`)."""
-    app = typer.Typer(add_completion=False)
+def register(app: typer.Typer) -> None:
     app.command("batch")(batch_command)
-
-    @app.callback()
-    def _root() -> None:
-        """eventfacts batch only."""
-
-    app(args=["batch", *sys.argv[1:]])
-
-
-if __name__ == "__main__":
-    main()
