@@ -159,8 +159,22 @@ def main() -> None:
     parser.add_argument("--tiny", action="store_true", help="One-sentence documents; also time `eventfacts extract`.")
     parser.add_argument("--dask", action="store_true", help="With --tiny: time the Dask engine too.")
     parser.add_argument("--repeat", type=int, default=1, help="Runs per engine; the median is reported.")
+    parser.add_argument("--engines", default=None,
+                        help="Comma-separated subset of extract, w1, w2, dask (default: extract,w1,w2 with --tiny, else w1,w2,dask).")
     parser.add_argument("--keep", type=Path, default=None, help="Keep archive and outputs in this directory.")
     args = parser.parse_args()
+    chosen = (args.engines or ("extract,w1,w2" + (",dask" if args.dask else "") if args.tiny else "w1,w2,dask")).split(",")
+    known: dict[str, tuple[str, BatchConfig | None]] = {
+        "extract": ("eventfacts extract (one process)", None),
+        "w1": ("processes, --workers 1", BatchConfig(model=args.model, workers=1, batch_size=args.batch_size, overwrite=True)),
+        "w2": ("processes, --workers 2", BatchConfig(model=args.model, workers=2, batch_size=args.batch_size, overwrite=True)),
+        "dask": ("dask LocalCluster, 2 workers",
+                 BatchConfig(model=args.model, workers=2, batch_size=args.batch_size, engine="dask", overwrite=True)),
+    }
+    unknown = sorted(set(chosen) - set(known))
+    if unknown:
+        parser.error(f"unknown engine(s): {', '.join(unknown)}; choose from {', '.join(known)}")
+    engines = [known[name] for name in chosen]
 
     workdir = Path(args.keep or tempfile.mkdtemp(prefix="eventfacts-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
@@ -170,14 +184,6 @@ def main() -> None:
           f"{os.cpu_count()} CPUs", file=sys.stderr)
 
     floor = blank_floor(texts, words)
-    engines: list[tuple[str, BatchConfig | None]] = [("eventfacts extract (one process)", None)] if args.tiny else []
-    engines += [
-        ("processes, --workers 1", BatchConfig(model=args.model, workers=1, batch_size=args.batch_size, overwrite=True)),
-        ("processes, --workers 2", BatchConfig(model=args.model, workers=2, batch_size=args.batch_size, overwrite=True)),
-    ]
-    if not args.tiny or args.dask:
-        engines.append(("dask LocalCluster, 2 workers",
-                        BatchConfig(model=args.model, workers=2, batch_size=args.batch_size, engine="dask", overwrite=True)))
     rows = []
     for name, config in engines:
         runs = []

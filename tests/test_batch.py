@@ -191,10 +191,32 @@ def test_batch_second_run_on_the_same_output_is_refused(tmp_path: Path) -> None:
     assert [r["doc_id"] for r in records] == ["d0"]
 
 
-def test_batch_output_in_a_missing_directory_is_named(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "where,message",
+    [
+        ("missing/out.jsonl", "cannot create the output {out}: the directory {tmp}/missing does not exist"),
+        ("ordner", "the output {out} is a directory; give a file name, e.g. {out}/facts.jsonl"),
+        ("out.jsonl/", "the output {out} is a directory; give a file name, e.g. {out}/facts.jsonl"),
+    ],
+)
+def test_batch_unwritable_output_is_named_before_anything_starts(tmp_path: Path, where: str, message: str) -> None:
+    # The model does not exist either: the output is checked first, the model second, nothing is written.
     source = write_jsonl(tmp_path / "in.jsonl", [{"id": "d0", "text": report_text(0)}])
-    with pytest.raises(BatchError, match="directory of the output .*missing.* does not exist"):
-        run_inline([source], tmp_path / "missing" / "out.jsonl")
+    (tmp_path / "ordner").mkdir()
+    (tmp_path / "out.jsonl").mkdir()
+    out = tmp_path / where
+    result = CliRunner().invoke(cli_app, ["batch", str(source), "-o", str(out), "--model", "gibt_es_nicht", "--workers", "2"])
+    assert result.exit_code == 2
+    assert result.stderr == "error: " + message.format(out=Path(out), tmp=tmp_path) + "\n"
+
+
+def test_batch_errors_file_that_is_a_directory_is_named(tmp_path: Path) -> None:
+    source = write_jsonl(tmp_path / "in.jsonl", [{"id": "d0", "text": report_text(0)}])
+    (tmp_path / "out.errors.jsonl").mkdir()
+    with pytest.raises(BatchError) as caught:
+        run_inline([source], tmp_path / "out.jsonl")
+    assert str(caught.value) == f"the output {tmp_path / 'out.errors.jsonl'} is a directory; give a file name, e.g. {tmp_path / 'out.errors.jsonl' / 'facts.jsonl'}"
+    assert not (tmp_path / "out.jsonl").exists()
 
 
 def test_batch_same_stem_in_different_folders_loses_no_document(tmp_path: Path) -> None:
@@ -303,7 +325,12 @@ class _FakeExtractor:
 
     nlp = spacy.blank("de")  # the worker opens a memory zone on it around each batch
 
+    def __init__(self) -> None:
+        self.calls: list[list[str]] = []  # the doc_ids handed to each pipe() call
+
     def pipe(self, records: Any, batch_size: int = 1, on_error: str = "record") -> Any:
+        records = list(records)
+        self.calls.append([r.id for r in records])
         for record in records:
             if "langsam" in record.text:
                 time.sleep(10)
@@ -332,6 +359,64 @@ def test_batch_failing_document_goes_to_errors_file(
     assert [r["doc_id"] for r in records] == ["y"]
     assert problems == [{"doc_id": "x", "source": str(source), "stage": stage, "message": message}]
     assert (summary.records, summary.errors) == (1, 1)
+
+
+def test_batch_small_documents_are_extracted_in_one_stream(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    fake = _FakeExtractor()
+    monkeypatch.setitem(batch_worker._EXTRACTORS, "fake", fake)
+    source = write_jsonl(tmp_path / "in.jsonl", [{"id": f"k{n}", "text": f"Kurz {n}: 12 Gäste in Gera."} for n in range(10)])
+    summary, records, problems = run_inline([source], tmp_path / "out.jsonl", model="fake")
+    assert fake.calls == [[f"k{n}" for n in range(10)]]  # one task, one pipe() call
+    assert [r["doc_id"] for r in records] == [f"k{n}" for n in range(10)] and problems == []
+
+
+@pytest.mark.parametrize(
+    "bad,stage,message",
+    [
+        ("Das ist kaputt.", "extract", "RuntimeError: Komponente gestolpert"),
+        ("Das geht langsam voran.", "timeout", "extraction took longer than 0.5 s; document abandoned"),
+    ],
+)
+def test_batch_failure_inside_a_group_costs_only_its_document(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bad: str, stage: str, message: str
+) -> None:
+    fake = _FakeExtractor()
+    monkeypatch.setitem(batch_worker._EXTRACTORS, "fake", fake)
+    texts = ["Eins kam.", "Zwei kamen.", bad, "Vier kamen.", "Fünf kamen."]
+    source = write_jsonl(tmp_path / "in.jsonl", [{"id": f"g{n}", "text": t} for n, t in enumerate(texts)])
+    started = time.monotonic()
+    summary, records, problems = run_inline([source], tmp_path / "out.jsonl", model="fake", timeout=0.5)
+    # Tried together (the records before the bad one are kept), then the rest one by one, each with
+    # its own deadline: the slow document is abandoned within its timeout plus the group's budget.
+    assert time.monotonic() - started < 0.5 + batch_worker.GROUP_SECONDS + 1.5
+    assert fake.calls == [["g0", "g1", "g2", "g3", "g4"], ["g2"], ["g3"], ["g4"]]
+    assert [r["doc_id"] for r in records] == ["g0", "g1", "g3", "g4"]
+    assert problems == [{"doc_id": "g2", "source": str(source), "stage": stage, "message": message}]
+
+
+def test_batch_records_extracted_together_equal_those_extracted_alone() -> None:
+    from models.inputs import InputRecord
+
+    items = [InputRecord(id=f"r{n}", text=report_text(n, sentences=1 + n % 3), source="x") for n in range(6)]
+    together = batch_worker.process_batch(items, "default", None)
+    alone = [batch_worker.process_batch([item], "default", None)[0] for item in items]
+    assert [o["kind"] for o in together] == ["record"] * 6
+    assert together == alone
+
+
+def test_batch_tasks_hold_small_documents_together_and_large_ones_alone() -> None:
+    from extractor.batch.tasks import TaskPacker
+    from models.inputs import InputRecord
+
+    def doc(name: str, chars: int) -> InputRecord:
+        return InputRecord(id=name, text="x" * chars)
+
+    packer = TaskPacker(max_docs=3, max_chars=100)
+    tasks = []
+    for item in [doc("a", 10), doc("b", 10), doc("c", 10), doc("d", 10), doc("gross", 150), doc("e", 60), doc("f", 50), doc("g", 5)]:
+        tasks += packer.add(item)
+    tasks += packer.flush()
+    assert [[item.id for item in task] for task in tasks] == [["a", "b", "c"], ["d"], ["gross"], ["e"], ["f", "g"]]
 
 
 def test_batch_deadline_interrupts_a_worker_thread() -> None:
@@ -449,6 +534,58 @@ def test_batch_cli_refuses_existing_output(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "already holds records; use --resume to continue that run or --overwrite to start afresh" in result.stderr
     assert out.read_text(encoding="utf8") == '{"doc_id":"alt"}\n'
+
+
+def test_batch_unknown_model_is_refused_before_workers_start(tmp_path: Path) -> None:
+    source = write_jsonl(tmp_path / "in.jsonl", [{"id": f"d{n}", "text": report_text(n)} for n in range(3)])
+    out = tmp_path / "out.jsonl"
+    started = time.monotonic()
+    result = CliRunner().invoke(cli_app, ["batch", str(source), "-o", str(out), "--model", "gibt_es_nicht", "--workers", "2"])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "error: [E001] Cannot load spaCy pipeline 'gibt_es_nicht': no installed package or directory of that name. "
+        "Give an installed package name (e.g. de_core_news_lg, installed with `python -m spacy download de_core_news_lg`), "
+        "a directory saved with nlp.to_disk(), or 'auto' / 'default' for the embedded pipeline.\n"
+    )
+    assert not out.exists() and not errors_path_for(out).exists()
+    assert time.monotonic() - started < 5  # no worker was started
+
+
+def test_batch_model_directory_without_config_is_refused(tmp_path: Path) -> None:
+    source = write_jsonl(tmp_path / "in.jsonl", [{"id": "d0", "text": report_text(0)}])
+    folder = tmp_path / "mein_modell"
+    folder.mkdir()
+    with pytest.raises(BatchError, match=r"^\[E001\] Cannot load spaCy pipeline '.*mein_modell': a directory without config.cfg"):
+        run_batch([str(source)], tmp_path / "out.jsonl", BatchConfig(model=str(folder), workers=2))
+
+
+def test_batch_model_the_workers_cannot_load_is_one_error_not_a_traceback_per_worker(tmp_path: Path) -> None:
+    # Passes the cheap check in the parent (a directory with config.cfg), fails in every worker.
+    source = write_jsonl(tmp_path / "in.jsonl", [{"id": f"d{n}", "text": report_text(n)} for n in range(3)])
+    folder = tmp_path / "kaputtes_modell"
+    folder.mkdir()
+    (folder / "config.cfg").write_text("[nlp]\nlang = \"de\"\npipeline = [\"gibtsnicht\"]\n", encoding="utf8")
+    out = tmp_path / "out.jsonl"
+    result = subprocess.run([sys.executable, "-m", "extractor.cli", "batch", str(source), "-o", str(out),
+                             "--model", str(folder), "--workers", "1"], cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"error: [E001] Cannot load spaCy pipeline '{folder}': ")
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert out.read_text(encoding="utf8") == ""
+
+
+def test_batch_more_workers_than_cpus_warns_once_and_runs(tmp_path: Path) -> None:
+    from extractor.cli.batch import usable_cpus
+
+    source = write_jsonl(tmp_path / "in.jsonl", [{"id": f"d{n}", "text": report_text(n)} for n in range(2)])
+    out = tmp_path / "out.jsonl"
+    many = usable_cpus() + 1
+    result = CliRunner().invoke(cli_app, ["batch", str(source), "-o", str(out), "--model", "rules", "--workers", str(many)])
+    assert result.exit_code == 0, result.output
+    warning = (f"warning: --workers {many} is more than the {usable_cpus()} CPUs of this machine: "
+               "the extra workers only share them, and each loads its own pipeline\n")
+    assert result.stderr.startswith(warning) and result.stderr.count("warning:") == 1
+    assert sorted(r["doc_id"] for r in read_jsonl(out)) == ["d0", "d1"]
 
 
 def test_batch_worker_vocabulary_does_not_grow_with_the_archive() -> None:

@@ -24,7 +24,9 @@ class BatchConfig:
 
     model (str): spaCy pipeline, as for `Extractor` ('auto', 'default', a package, a directory).
     workers (int | None): Worker processes; None = the number of CPUs; ignored by "inline".
-    batch_size (int): Documents per task sent to a worker.
+    batch_size (int): At most this many documents per task sent to a worker.
+    task_chars (int): A task also ends once it holds this many characters, so small documents
+        travel (and are extracted) together and large ones alone.
     timeout (float | None): Seconds one document may take (reading HTML included); None = no limit.
     engine (str): "processes", "dask" or "inline".
     scheduler (str | None): Dask scheduler address (tcp://127.0.0.1:8786); None starts a LocalCluster.
@@ -36,7 +38,8 @@ class BatchConfig:
 
     model: str = "auto"
     workers: int | None = None
-    batch_size: int = 16
+    batch_size: int = 64
+    task_chars: int = 5_000
     timeout: float | None = None
     engine: Engine = "processes"
     scheduler: str | None = None

@@ -1,4 +1,4 @@
-"""The output files of a batch run: whole-line appends, the lock, and the repair before a resume."""
+"""The output files of a batch run: the checks before it starts, the lock, the repair before a resume."""
 
 from __future__ import annotations
 
@@ -8,29 +8,7 @@ from pathlib import Path
 from typing import IO
 
 from extractor.batch.config import BatchConfig, BatchError, errors_path_for
-
-
-class LineFile:
-    """An append-only JSONL file written one whole line per `os.write`, without buffering."""
-
-    def __init__(self, path: Path, *, fsync: bool) -> None:
-        self.path = path
-        self.fsync = fsync
-        self._fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-
-    def write(self, line: str) -> None:
-        data = (line + "\n").encode("utf8")
-        view = memoryview(data)
-        while view:
-            written = os.write(self._fd, view)
-            view = view[written:]
-        if self.fsync:
-            os.fsync(self._fd)
-
-    def close(self) -> None:
-        if self._fd >= 0:
-            os.close(self._fd)
-            self._fd = -1
+from extractor.line_output import LineWriter, OutputError, output_problem
 
 
 def repair_output(path: Path) -> tuple[set[str], int]:
@@ -80,11 +58,28 @@ def _doc_id_of(raw: bytes) -> str | None:
     return doc_id if isinstance(doc_id, str) else None
 
 
-def open_outputs(output: Path, config: BatchConfig) -> tuple[LineFile, LineFile, set[str], int, set[str]]:
+def check_outputs(output: Path) -> None:
+    """Refuse, before anything starts, an output (or its errors file) that cannot be written."""
+    for path in (output, errors_path_for(output)):
+        problem = output_problem(path, regular=True)
+        if problem:
+            raise BatchError(problem)
+
+
+def open_outputs(output: Path, config: BatchConfig) -> tuple[LineWriter, LineWriter, set[str], int, set[str]]:
     """Open the output and the errors file as the config says (fresh, overwritten or resumed).
 
     RETURNS: (output, errors file, doc_ids already done, bytes cut off, doc_ids that failed before).
     """
+    try:
+        return _open_outputs(output, config)
+    except OutputError as exc:
+        raise BatchError(str(exc)) from exc
+    except OSError as exc:
+        raise BatchError(f"cannot write the output {output}: {exc.strerror or exc}") from exc
+
+
+def _open_outputs(output: Path, config: BatchConfig) -> tuple[LineWriter, LineWriter, set[str], int, set[str]]:
     errors_path = errors_path_for(output)
     done: set[str] = set()
     repaired = 0
@@ -96,11 +91,16 @@ def open_outputs(output: Path, config: BatchConfig) -> tuple[LineFile, LineFile,
         done, repaired = repair_output(output)
         if errors_path.exists():
             failed_before = _error_ids(errors_path) - done
-    elif output.exists():
-        output.write_bytes(b"")
+        out = LineWriter.open(output, append=True, fsync=config.fsync)
+    else:
+        out = LineWriter.open(output, fsync=config.fsync)
     # The errors file describes the latest pass: what fails again is listed again.
-    errors_path.write_bytes(b"")
-    return LineFile(output, fsync=config.fsync), LineFile(errors_path, fsync=config.fsync), done, repaired, failed_before
+    try:
+        errors = LineWriter.open(errors_path, fsync=config.fsync)
+    except BaseException:
+        out.close()
+        raise
+    return out, errors, done, repaired, failed_before
 
 
 def lock_output(output: Path) -> IO[bytes]:
@@ -111,8 +111,6 @@ def lock_output(output: Path) -> IO[bytes]:
     import fcntl
 
     path = output.with_name(f".{output.name}.lock")
-    if not output.parent.is_dir():
-        raise BatchError(f"the directory of the output {output} does not exist")
     try:
         handle = open(path, "ab")
     except OSError as exc:

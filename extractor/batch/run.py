@@ -22,8 +22,12 @@ from extractor.batch.config import (
     errors_path_for,
 )
 from extractor.batch.inputs import Item, expand_inputs, item_id
-from extractor.batch.output import LineFile, lock_output, open_outputs
+from extractor.batch.output import check_outputs, lock_output, open_outputs
 from extractor.batch.runners import Runner, make_runner
+from extractor.batch.tasks import TaskPacker
+from extractor.batch.worker import check_model
+from extractor.errors import ModelLoadError
+from extractor.line_output import LineWriter, OutputError
 from models import InputRecord
 
 # Batches in flight per worker: one being processed, one waiting, so no worker idles.
@@ -48,10 +52,11 @@ def run_batch(
         every problem.
     stdin (IO[bytes] | None): Read for '-'.
     RETURNS (BatchSummary): The counts of the run.
-    RAISES (BatchError): When the run cannot start (output exists, bad scheduler, bad date).
+    RAISES (BatchError): When the run cannot start (output exists or cannot be written, unknown
+        model, bad scheduler, bad date) or the output cannot be written any more (disk full).
     """
-    if config.batch_size < 1:
-        raise BatchError("batch size must be at least 1")
+    if config.batch_size < 1 or config.task_chars < 1:
+        raise BatchError("batch size and task characters must be at least 1")
     if config.timeout is not None and config.timeout < 0:
         raise BatchError("timeout must not be negative")
     output = Path(output)
@@ -69,6 +74,11 @@ def run_batch(
         )
     except ValueError as exc:
         raise BatchError(str(exc)) from exc
+    check_outputs(output)
+    try:
+        check_model(config.model)
+    except ModelLoadError as exc:
+        raise BatchError(str(exc)) from exc
     lock = lock_output(output)
     try:
         out, errors, done, summary.repaired_bytes, failed_before = open_outputs(output, config)
@@ -82,13 +92,16 @@ def run_batch(
             emit(BatchEvent("info", summary, message=f"resuming: {len(done)} documents already in {output}, "
                             f"{len(failed_before)} failed before and are retried"))
         emit(BatchEvent("start", summary, message=f"loading the pipeline ({config.engine})"))
-        runner = make_runner(config)
         try:
-            _drive(runner, documents, config, out, errors, done, failed_before, summary, emit, started)
-        except BaseException:
-            runner.close(cancel=True)
-            raise
-        runner.close()
+            runner = make_runner(config)
+            try:
+                _drive(runner, documents, config, out, errors, done, failed_before, summary, emit, started)
+            except BaseException:
+                runner.close(cancel=True)
+                raise
+            runner.close()
+        except (ModelLoadError, OutputError) as exc:  # the workers cannot load the pipeline; the disk is full
+            raise BatchError(str(exc)) from exc
     finally:
         out.close()
         errors.close()
@@ -101,8 +114,8 @@ def _drive(
     runner: Runner,
     documents: Iterator[InputRecord | ReadError | HtmlDocument],
     config: BatchConfig,
-    out: LineFile,
-    errors: LineFile,
+    out: LineWriter,
+    errors: LineWriter,
     done: set[str],
     failed_before: set[str],
     summary: BatchSummary,
@@ -113,7 +126,7 @@ def _drive(
     seen: set[str] = set()
     inflight: dict[Any, list[Item]] = {}
     limit = _INFLIGHT_PER_WORKER * (1 if config.engine == "inline" else config.n_workers())
-    batch: list[Item] = []
+    packer = TaskPacker(config.batch_size, config.task_chars)
 
     def problem(doc_id: str | None, source: str | None, stage: Stage, message: str) -> None:
         entry = {"doc_id": doc_id, "source": source, "stage": stage, "message": message}
@@ -174,12 +187,10 @@ def _drive(
             continue
         if doc_id in failed_before:
             summary.retried += 1
-        batch.append(item)
-        if len(batch) >= config.batch_size:
-            submit(batch)
-            batch = []
-    if batch:
-        submit(batch)
+        for task in packer.add(item):
+            submit(task)
+    for task in packer.flush():
+        submit(task)
     while inflight:
         for future in runner.wait_any(list(inflight)):
             settle(future)

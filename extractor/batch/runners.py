@@ -26,7 +26,8 @@ class Runner:
     def submit(self, items: list[Item]) -> Any:
         raise NotImplementedError
 
-    def wait_any(self, futures: Iterable[Any]) -> set[Any]:
+    def wait_any(self, futures: Iterable[Any]) -> Iterable[Any]:
+        """Some finished futures (at least one)."""
         raise NotImplementedError
 
     def outcomes(self, future: Any, items: list[Item]) -> list[dict[str, Any]] | None:
@@ -53,8 +54,8 @@ class InlineRunner(Runner):
     def submit(self, items: list[Item]) -> _DoneFuture:
         return _DoneFuture(process_batch(items, self.config.model, self.config.timeout))
 
-    def wait_any(self, futures: Iterable[Any]) -> set[Any]:
-        return set(futures)
+    def wait_any(self, futures: Iterable[Any]) -> list[Any]:
+        return list(futures)  # all done, in the order submitted: inline runs keep the input order
 
 
 class ProcessRunner(Runner):

@@ -50,9 +50,17 @@ def import_command(
     """Convert a Prodigy, doccano or Label Studio export into spans-only gold lines (`meta.facts` false),
     then check them; exit 1 if the converted lines have problems (the file is written anyway)."""
     from extractor.gold import GoldProblem, check_record, gold_tokenizer, read_annotations
+    from extractor.line_output import output_problem
 
+    problem = output_problem(output)
+    if problem:
+        typer.echo(f"error: {problem}", err=True)
+        raise typer.Exit(2)
     try:
         records = read_annotations(source, fmt.value)
+    except UnicodeDecodeError as exc:
+        typer.echo(f"error: {source}: not UTF-8 text ({exc.reason} at byte {exc.start})", err=True)
+        raise typer.Exit(2) from exc
     except ValueError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from exc
