@@ -536,6 +536,28 @@ def test_batch_cli_refuses_existing_output(tmp_path: Path) -> None:
     assert out.read_text(encoding="utf8") == '{"doc_id":"alt"}\n'
 
 
+def test_batch_full_disk_stops_with_complete_lines_and_resumes(tmp_path: Path) -> None:
+    import resource
+
+    source = write_jsonl(tmp_path / "in.jsonl", [{"id": f"d{n}", "text": report_text(n)} for n in range(8)])
+    out = tmp_path / "out.jsonl"
+    command = [sys.executable, "-m", "extractor.cli", "batch", str(source), "-o", str(out), "--workers", "0", "--model", "rules", "-q"]
+
+    def small_files() -> None:  # the file may grow to 6,000 bytes only, as on a disk that fills up
+        resource.setrlimit(resource.RLIMIT_FSIZE, (6000, 6000))
+
+    full = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=150, preexec_fn=small_files,
+                          env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
+    data = out.read_bytes()
+    written = data.count(b"\n")
+    assert data.endswith(b"\n") and 1 <= written < 8
+    assert full.returncode == 2
+    assert full.stderr == f"error: cannot write the output {out}: File too large (stopped after {written} complete records)\n"
+    resumed = subprocess.run([*command, "--resume"], cwd=REPO, capture_output=True, text=True, timeout=150)
+    assert resumed.returncode == 0, resumed.stderr
+    assert sorted(r["doc_id"] for r in read_jsonl(out)) == [f"d{n}" for n in range(8)]
+
+
 def test_batch_unknown_model_is_refused_before_workers_start(tmp_path: Path) -> None:
     source = write_jsonl(tmp_path / "in.jsonl", [{"id": f"d{n}", "text": report_text(n)} for n in range(3)])
     out = tmp_path / "out.jsonl"

@@ -398,3 +398,22 @@ def test_cli_extract_into_a_closed_pipe_exits_quietly(tmp_path):
     assert json.loads(first)["doc_id"] == "b000"
     assert proc.returncode == 141  # 128 + SIGPIPE, as a shell reports for any program ended by a closed pipe
     assert stderr == b""
+
+
+@pytest.mark.parametrize(
+    "args,closed,message",
+    [
+        (["extract", "{source}"], 1, "error: standard output is closed; give an output file with -o\n"),
+        (["extract", "-"], 0, "error: standard input is closed; '-' has nothing to read\n"),
+        (["batch", "-", "-o", "{out}"], 0, "error: standard input is closed; '-' has nothing to read\n"),
+    ],
+)
+def test_cli_closed_standard_streams_are_usage_errors(tmp_path, args, closed, message):
+    # `eventfacts extract bericht.txt >&-` and `eventfacts extract - <&-`; checked before the model loads.
+    source = _archive(tmp_path / "in.jsonl", 1)
+    command = [a.format(source=source, out=tmp_path / "out.jsonl") for a in args] + ["--model", "gibt_es_nicht"]
+    options = {"stdout": subprocess.PIPE} if closed == 0 else {"stdin": subprocess.DEVNULL}
+    proc = _eventfacts(*command, stderr=subprocess.PIPE, text=True, preexec_fn=lambda: os.close(closed), **options)
+    _, stderr = proc.communicate(timeout=120)
+    assert proc.returncode == 2
+    assert stderr == message

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 from typing import Optional
 
@@ -11,7 +10,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from extractor.cli.common import MODEL_HELP, err, fail
+from extractor.cli.common import MODEL_HELP, err, fail, stdin_for
 
 
 def batch_command(
@@ -52,6 +51,7 @@ def batch_command(
         fail(f"--engine must be 'processes' or 'dask', not {engine!r}")
     if scheduler and engine != "dask":
         fail("--scheduler needs --engine dask")
+    stdin = stdin_for(inputs)
     cpus = usable_cpus()
     if workers and workers > cpus and not scheduler and not quiet:
         err.print(f"[yellow]warning:[/yellow] --workers {workers} is more than the {cpus} CPUs of this machine: "
@@ -72,7 +72,7 @@ def batch_command(
     reporter = _Reporter(err, quiet=quiet, total=count_documents(inputs) if show_bar else None, bar=show_bar)
     try:
         with reporter:
-            summary = run_batch(inputs, output, config, progress=reporter, stdin=sys.stdin.buffer)
+            summary = run_batch(inputs, output, config, progress=reporter, stdin=stdin)
     except BatchError as exc:
         fail(str(exc))
     except KeyboardInterrupt:

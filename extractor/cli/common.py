@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import NoReturn
+import sys
+from typing import BinaryIO, NoReturn
 
 import typer
 from rich.console import Console
@@ -16,6 +17,15 @@ MODEL_HELP = (
     "default), 'default' (the embedded default: our trained NER + rules, no download needed), "
     "'rules' (rules and lexicons only), an installed package name, or a directory saved with nlp.to_disk()."
 )
+
+
+def stdin_for(inputs: list[str]) -> BinaryIO | None:
+    """Standard input's bytes for '-', or None when no input is '-'; a closed stdin ('<&-') is a usage error."""
+    if "-" not in inputs:
+        return None
+    if sys.stdin is None:
+        fail("standard input is closed; '-' has nothing to read")
+    return sys.stdin.buffer
 
 
 def fail(message: str, code: int = 2) -> NoReturn:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Iterator, NoReturn, Optional
 import typer
 from rich.markup import escape
 
-from extractor.cli.common import MODEL_HELP, err, fail
+from extractor.cli.common import MODEL_HELP, err, fail, stdin_for
 
 if TYPE_CHECKING:  # the pipeline is imported when the command runs, not when the CLI starts
     from extractor.api import Extractor
@@ -51,8 +51,10 @@ def extract(
     problem = output_problem(output) if output else None
     if problem:
         fail(problem)
+    if output is None and sys.stdout is None:
+        fail("standard output is closed; give an output file with -o")
     try:
-        documents = iter_documents(paths, published=published, stdin=sys.stdin.buffer, exclude=[output] if output else [])
+        documents = iter_documents(paths, published=published, stdin=stdin_for(paths), exclude=[output] if output else [])
     except ValueError as exc:
         fail(f"--published: {exc}")
     counts = {"documents": 0, "errors": 0, "read_errors": 0}
