@@ -20,12 +20,11 @@ from typing import Any
 
 import pytest
 import spacy
-import typer
 from typer.testing import CliRunner
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from extractor import batch as batch_module
+from extractor.batch import worker as batch_worker
 from extractor.batch import (
     BatchConfig,
     BatchError,
@@ -38,7 +37,7 @@ from extractor.batch import (
     repair_output,
     run_batch,
 )
-from extractor.cli_batch import batch_command
+from extractor.cli import app as cli_app
 from extractor.errors import E002
 from models import EventReport
 
@@ -88,7 +87,7 @@ def test_batch_kill_and_resume_writes_every_document_once(tmp_path: Path) -> Non
     ids = [f"bericht-{n:02d}" for n in range(40)]
     source = write_jsonl(tmp_path / "archiv.jsonl", [{"id": i, "text": report_text(n, 20)} for n, i in enumerate(ids)])
     out = tmp_path / "out.jsonl"
-    command = [sys.executable, "-m", "extractor.cli_batch", str(source), "-o", str(out),
+    command = [sys.executable, "-m", "extractor.cli", "batch", str(source), "-o", str(out),
                "--workers", "1", "--batch-size", "1", "--model", "default", "--quiet"]
     first = subprocess.Popen(command, cwd=REPO, start_new_session=True,
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -192,10 +191,32 @@ def test_batch_second_run_on_the_same_output_is_refused(tmp_path: Path) -> None:
     assert [r["doc_id"] for r in records] == ["d0"]
 
 
-def test_batch_output_in_a_missing_directory_is_named(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "where,message",
+    [
+        ("missing/out.jsonl", "cannot create the output {out}: the directory {tmp}/missing does not exist"),
+        ("ordner", "the output {out} is a directory; give a file name, e.g. {out}/facts.jsonl"),
+        ("out.jsonl/", "the output {out} is a directory; give a file name, e.g. {out}/facts.jsonl"),
+    ],
+)
+def test_batch_unwritable_output_is_named_before_anything_starts(tmp_path: Path, where: str, message: str) -> None:
+    # The model does not exist either: the output is checked first, the model second, nothing is written.
     source = write_jsonl(tmp_path / "in.jsonl", [{"id": "d0", "text": report_text(0)}])
-    with pytest.raises(BatchError, match="directory of the output .*missing.* does not exist"):
-        run_inline([source], tmp_path / "missing" / "out.jsonl")
+    (tmp_path / "ordner").mkdir()
+    (tmp_path / "out.jsonl").mkdir()
+    out = tmp_path / where
+    result = CliRunner().invoke(cli_app, ["batch", str(source), "-o", str(out), "--model", "gibt_es_nicht", "--workers", "2"])
+    assert result.exit_code == 2
+    assert result.stderr == "error: " + message.format(out=Path(out), tmp=tmp_path) + "\n"
+
+
+def test_batch_errors_file_that_is_a_directory_is_named(tmp_path: Path) -> None:
+    source = write_jsonl(tmp_path / "in.jsonl", [{"id": "d0", "text": report_text(0)}])
+    (tmp_path / "out.errors.jsonl").mkdir()
+    with pytest.raises(BatchError) as caught:
+        run_inline([source], tmp_path / "out.jsonl")
+    assert str(caught.value) == f"the output {tmp_path / 'out.errors.jsonl'} is a directory; give a file name, e.g. {tmp_path / 'out.errors.jsonl' / 'facts.jsonl'}"
+    assert not (tmp_path / "out.jsonl").exists()
 
 
 def test_batch_same_stem_in_different_folders_loses_no_document(tmp_path: Path) -> None:
@@ -304,7 +325,12 @@ class _FakeExtractor:
 
     nlp = spacy.blank("de")  # the worker opens a memory zone on it around each batch
 
+    def __init__(self) -> None:
+        self.calls: list[list[str]] = []  # the doc_ids handed to each pipe() call
+
     def pipe(self, records: Any, batch_size: int = 1, on_error: str = "record") -> Any:
+        records = list(records)
+        self.calls.append([r.id for r in records])
         for record in records:
             if "langsam" in record.text:
                 time.sleep(10)
@@ -325,7 +351,7 @@ class _FakeExtractor:
 def test_batch_failing_document_goes_to_errors_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str, stage: str, message: str
 ) -> None:
-    monkeypatch.setitem(batch_module._EXTRACTORS, "fake", _FakeExtractor())
+    monkeypatch.setitem(batch_worker._EXTRACTORS, "fake", _FakeExtractor())
     source = write_jsonl(tmp_path / "in.jsonl", [{"id": "x", "text": text}, {"id": "y", "text": "Alles gut."}])
     started = time.monotonic()
     summary, records, problems = run_inline([source], tmp_path / "out.jsonl", model="fake", timeout=0.3)
@@ -333,6 +359,64 @@ def test_batch_failing_document_goes_to_errors_file(
     assert [r["doc_id"] for r in records] == ["y"]
     assert problems == [{"doc_id": "x", "source": str(source), "stage": stage, "message": message}]
     assert (summary.records, summary.errors) == (1, 1)
+
+
+def test_batch_small_documents_are_extracted_in_one_stream(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    fake = _FakeExtractor()
+    monkeypatch.setitem(batch_worker._EXTRACTORS, "fake", fake)
+    source = write_jsonl(tmp_path / "in.jsonl", [{"id": f"k{n}", "text": f"Kurz {n}: 12 Gäste in Gera."} for n in range(10)])
+    summary, records, problems = run_inline([source], tmp_path / "out.jsonl", model="fake")
+    assert fake.calls == [[f"k{n}" for n in range(10)]]  # one task, one pipe() call
+    assert [r["doc_id"] for r in records] == [f"k{n}" for n in range(10)] and problems == []
+
+
+@pytest.mark.parametrize(
+    "bad,stage,message",
+    [
+        ("Das ist kaputt.", "extract", "RuntimeError: Komponente gestolpert"),
+        ("Das geht langsam voran.", "timeout", "extraction took longer than 0.5 s; document abandoned"),
+    ],
+)
+def test_batch_failure_inside_a_group_costs_only_its_document(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bad: str, stage: str, message: str
+) -> None:
+    fake = _FakeExtractor()
+    monkeypatch.setitem(batch_worker._EXTRACTORS, "fake", fake)
+    texts = ["Eins kam.", "Zwei kamen.", bad, "Vier kamen.", "Fünf kamen."]
+    source = write_jsonl(tmp_path / "in.jsonl", [{"id": f"g{n}", "text": t} for n, t in enumerate(texts)])
+    started = time.monotonic()
+    summary, records, problems = run_inline([source], tmp_path / "out.jsonl", model="fake", timeout=0.5)
+    # Tried together (the records before the bad one are kept), then the rest one by one, each with
+    # its own deadline: the slow document is abandoned within its timeout plus the group's budget.
+    assert time.monotonic() - started < 0.5 + batch_worker.GROUP_SECONDS + 1.5
+    assert fake.calls == [["g0", "g1", "g2", "g3", "g4"], ["g2"], ["g3"], ["g4"]]
+    assert [r["doc_id"] for r in records] == ["g0", "g1", "g3", "g4"]
+    assert problems == [{"doc_id": "g2", "source": str(source), "stage": stage, "message": message}]
+
+
+def test_batch_records_extracted_together_equal_those_extracted_alone() -> None:
+    from models.inputs import InputRecord
+
+    items = [InputRecord(id=f"r{n}", text=report_text(n, sentences=1 + n % 3), source="x") for n in range(6)]
+    together = batch_worker.process_batch(items, "default", None)
+    alone = [batch_worker.process_batch([item], "default", None)[0] for item in items]
+    assert [o["kind"] for o in together] == ["record"] * 6
+    assert together == alone
+
+
+def test_batch_tasks_hold_small_documents_together_and_large_ones_alone() -> None:
+    from extractor.batch.tasks import TaskPacker
+    from models.inputs import InputRecord
+
+    def doc(name: str, chars: int) -> InputRecord:
+        return InputRecord(id=name, text="x" * chars)
+
+    packer = TaskPacker(max_docs=3, max_chars=100)
+    tasks = []
+    for item in [doc("a", 10), doc("b", 10), doc("c", 10), doc("d", 10), doc("gross", 150), doc("e", 60), doc("f", 50), doc("g", 5)]:
+        tasks += packer.add(item)
+    tasks += packer.flush()
+    assert [[item.id for item in task] for task in tasks] == [["a", "b", "c"], ["d"], ["gross"], ["e"], ["f", "g"]]
 
 
 def test_batch_deadline_interrupts_a_worker_thread() -> None:
@@ -429,24 +513,13 @@ def test_batch_expand_inputs_globs_and_keeps_unmatched(tmp_path: Path) -> None:
 # Command line
 
 
-def _app() -> typer.Typer:
-    app = typer.Typer()
-    app.command("batch")(batch_command)
-
-    @app.callback()
-    def _root() -> None:
-        """Test app."""
-
-    return app
-
-
 @pytest.mark.parametrize("allow_errors,exit_code", [(False, 1), (True, 0)])
 def test_batch_cli_exit_code_and_summary(tmp_path: Path, allow_errors: bool, exit_code: int) -> None:
     source = tmp_path / "in.jsonl"
     source.write_text(json.dumps({"id": "d0", "text": report_text(0)}) + "\nkein json\n", encoding="utf8")
     out = tmp_path / "out.jsonl"
     args = ["batch", str(source), "-o", str(out), "--workers", "0", "--model", "default"]
-    result = CliRunner().invoke(_app(), args + (["--allow-errors"] if allow_errors else []))
+    result = CliRunner().invoke(cli_app, args + (["--allow-errors"] if allow_errors else []))
     assert result.exit_code == exit_code, result.output
     assert f"read: {source}:2: not valid JSON (Expecting value at column 1)" in result.stderr
     assert "2 documents (0 already done), 1 records, 1 errors, 0 duplicates, 0 skipped" in result.stderr
@@ -457,10 +530,84 @@ def test_batch_cli_refuses_existing_output(tmp_path: Path) -> None:
     source = write_jsonl(tmp_path / "in.jsonl", [{"id": "d0", "text": report_text(0)}])
     out = tmp_path / "out.jsonl"
     out.write_text('{"doc_id":"alt"}\n', encoding="utf8")
-    result = CliRunner().invoke(_app(), ["batch", str(source), "-o", str(out), "--workers", "0", "--model", "default"])
+    result = CliRunner().invoke(cli_app, ["batch", str(source), "-o", str(out), "--workers", "0", "--model", "default"])
     assert result.exit_code == 2
     assert "already holds records; use --resume to continue that run or --overwrite to start afresh" in result.stderr
     assert out.read_text(encoding="utf8") == '{"doc_id":"alt"}\n'
+
+
+def test_batch_full_disk_stops_with_complete_lines_and_resumes(tmp_path: Path) -> None:
+    import resource
+
+    source = write_jsonl(tmp_path / "in.jsonl", [{"id": f"d{n}", "text": report_text(n)} for n in range(8)])
+    out = tmp_path / "out.jsonl"
+    command = [sys.executable, "-m", "extractor.cli", "batch", str(source), "-o", str(out), "--workers", "0", "--model", "rules", "-q"]
+
+    def small_files() -> None:  # the file may grow to 6,000 bytes only, as on a disk that fills up
+        resource.setrlimit(resource.RLIMIT_FSIZE, (6000, 6000))
+
+    full = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=150, preexec_fn=small_files,
+                          env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
+    data = out.read_bytes()
+    written = data.count(b"\n")
+    assert data.endswith(b"\n") and 1 <= written < 8
+    assert full.returncode == 2
+    assert full.stderr == f"error: cannot write the output {out}: File too large (stopped after {written} complete records)\n"
+    resumed = subprocess.run([*command, "--resume"], cwd=REPO, capture_output=True, text=True, timeout=150)
+    assert resumed.returncode == 0, resumed.stderr
+    assert sorted(r["doc_id"] for r in read_jsonl(out)) == [f"d{n}" for n in range(8)]
+
+
+def test_batch_unknown_model_is_refused_before_workers_start(tmp_path: Path) -> None:
+    source = write_jsonl(tmp_path / "in.jsonl", [{"id": f"d{n}", "text": report_text(n)} for n in range(3)])
+    out = tmp_path / "out.jsonl"
+    started = time.monotonic()
+    result = CliRunner().invoke(cli_app, ["batch", str(source), "-o", str(out), "--model", "gibt_es_nicht", "--workers", "2"])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "error: [E001] Cannot load spaCy pipeline 'gibt_es_nicht': no installed package or directory of that name. "
+        "Give an installed package name (e.g. de_core_news_lg, installed with `python -m spacy download de_core_news_lg`), "
+        "a directory saved with nlp.to_disk(), or 'auto' / 'default' for the embedded pipeline.\n"
+    )
+    assert not out.exists() and not errors_path_for(out).exists()
+    assert time.monotonic() - started < 5  # no worker was started
+
+
+def test_batch_model_directory_without_config_is_refused(tmp_path: Path) -> None:
+    source = write_jsonl(tmp_path / "in.jsonl", [{"id": "d0", "text": report_text(0)}])
+    folder = tmp_path / "mein_modell"
+    folder.mkdir()
+    with pytest.raises(BatchError, match=r"^\[E001\] Cannot load spaCy pipeline '.*mein_modell': a directory without config.cfg"):
+        run_batch([str(source)], tmp_path / "out.jsonl", BatchConfig(model=str(folder), workers=2))
+
+
+def test_batch_model_the_workers_cannot_load_is_one_error_not_a_traceback_per_worker(tmp_path: Path) -> None:
+    # Passes the cheap check in the parent (a directory with config.cfg), fails in every worker.
+    source = write_jsonl(tmp_path / "in.jsonl", [{"id": f"d{n}", "text": report_text(n)} for n in range(3)])
+    folder = tmp_path / "kaputtes_modell"
+    folder.mkdir()
+    (folder / "config.cfg").write_text("[nlp]\nlang = \"de\"\npipeline = [\"gibtsnicht\"]\n", encoding="utf8")
+    out = tmp_path / "out.jsonl"
+    result = subprocess.run([sys.executable, "-m", "extractor.cli", "batch", str(source), "-o", str(out),
+                             "--model", str(folder), "--workers", "1"], cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"error: [E001] Cannot load spaCy pipeline '{folder}': ")
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert out.read_text(encoding="utf8") == ""
+
+
+def test_batch_more_workers_than_cpus_warns_once_and_runs(tmp_path: Path) -> None:
+    from extractor.cli.batch import usable_cpus
+
+    source = write_jsonl(tmp_path / "in.jsonl", [{"id": f"d{n}", "text": report_text(n)} for n in range(2)])
+    out = tmp_path / "out.jsonl"
+    many = usable_cpus() + 1
+    result = CliRunner().invoke(cli_app, ["batch", str(source), "-o", str(out), "--model", "rules", "--workers", str(many)])
+    assert result.exit_code == 0, result.output
+    warning = (f"warning: --workers {many} is more than the {usable_cpus()} CPUs of this machine: "
+               "the extra workers only share them, and each loads its own pipeline\n")
+    assert result.stderr.startswith(warning) and result.stderr.count("warning:") == 1
+    assert sorted(r["doc_id"] for r in read_jsonl(out)) == ["d0", "d1"]
 
 
 def test_batch_worker_vocabulary_does_not_grow_with_the_archive() -> None:
@@ -473,10 +620,10 @@ def test_batch_worker_vocabulary_does_not_grow_with_the_archive() -> None:
         return [InputRecord(id=f"z{n}-{i}", text=f"Frau Zorbakowski{tag[n]}{tag[i]} eröffnete in Fulda den Fachtag "
                                                  f"Quellwerk{tag[n]}{tag[i]} mit 40 Gästen.") for i in range(4)]
 
-    extractor = batch_module.worker_extractor("rules")
-    batch_module.process_batch(batch(0), "rules", None)  # loads lexicons and first-use tables
+    extractor = batch_worker.worker_extractor("rules")
+    batch_worker.process_batch(batch(0), "rules", None)  # loads lexicons and first-use tables
     strings = len(extractor.nlp.vocab.strings)
-    out = batch_module.process_batch(batch(1), "rules", None) + batch_module.process_batch(batch(2), "rules", None)
+    out = batch_worker.process_batch(batch(1), "rules", None) + batch_worker.process_batch(batch(2), "rules", None)
     assert len(extractor.nlp.vocab.strings) == strings
     records = [json.loads(o["line"]) for o in out]
     assert [r["doc_id"] for r in records] == [f"z{n}-{i}" for n in (1, 2) for i in range(4)]

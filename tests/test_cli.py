@@ -3,6 +3,15 @@
 from __future__ import annotations
 
 import json
+import os
+import resource
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -143,9 +152,11 @@ def test_cli_unknown_model_is_a_clear_error(inputs):
 
 
 def test_cli_bad_published_option(inputs):
-    result = runner.invoke(app, ["extract", str(inputs / "a.txt"), "--published", "gestern", "--model", "default"])
+    # Checked before the model loads (an unknown model would otherwise be the first error).
+    result = runner.invoke(app, ["extract", str(inputs / "a.txt"), "--published", "gestern", "--model", "gibt_es_nicht"])
     assert result.exit_code == 2
-    assert "--published" in result.stderr
+    assert result.stderr == ("error: --published: published = 'gestern' is not an ISO date; give it as YYYY-MM-DD, "
+                             "e.g. 2024-05-03\n")
 
 
 def test_cli_schema_is_the_model_schema():
@@ -198,3 +209,211 @@ def test_cli_messages_show_user_text_that_looks_like_markup(tmp_path):
     assert f"{data}:1: field 'text' must be a string" in result.stderr
     assert "duplicate id '[bold]b'" in result.stderr
     assert f"{tmp_path / '[/x]'}: no such file or directory" in result.stderr
+
+
+# ---------------------------------------------------------------------------------------------
+# Outputs that cannot be written, Ctrl-C and closed pipes (real processes where signals and
+# file descriptors matter)
+
+REPO = Path(__file__).resolve().parent.parent
+CITIES = ["Fulda", "Kassel", "Gera", "Cottbus", "Lüneburg"]
+
+
+def _archive(path: Path, n: int, sentences: int = 1) -> Path:
+    rows = [{"id": f"b{k:03d}", "text": " ".join(
+        f"Rund {k + j + 20} Gäste kamen am Dienstag zum Fachtag der Handwerkskammer in {CITIES[(k + j) % 5]}."
+        for j in range(sentences))} for k in range(n)]
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf8")
+    return path
+
+
+def _eventfacts(*args: str, prefix: Sequence[str] = (), **options) -> subprocess.Popen:
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    options.setdefault("stdin", subprocess.DEVNULL)
+    return subprocess.Popen([*prefix, sys.executable, "-m", "extractor.cli", *args], cwd=REPO, env=env, **options)
+
+
+def _complete_lines(path: Path) -> int:
+    data = path.read_bytes()
+    assert data == b"" or data.endswith(b"\n"), "a torn last line was left behind"
+    for line in data.splitlines():
+        json.loads(line)
+    return data.count(b"\n")
+
+
+def _without_root_powers() -> list[str]:
+    """A command prefix under which file permissions hold (root otherwise writes read-only files)."""
+    if os.geteuid() != 0:
+        return []
+    if shutil.which("setpriv") is None:
+        pytest.skip("running as root without setpriv: permissions cannot be tested")
+    return ["setpriv", "--bounding-set=-dac_override,-dac_read_search"]
+
+
+@pytest.mark.parametrize(
+    "where,message",
+    [
+        ("fehlt/out.jsonl", "cannot create the output {out}: the directory {tmp}/fehlt does not exist"),
+        ("ordner", "the output {out} is a directory; give a file name, e.g. {out}/facts.jsonl"),
+    ],
+)
+def test_cli_extract_unwritable_output_is_named_before_the_model_loads(inputs, tmp_path, where, message):
+    (tmp_path / "ordner").mkdir()
+    out = tmp_path / where
+    # The model does not exist: had it been loaded first, the message would be [E001].
+    result = runner.invoke(app, ["extract", str(inputs / "a.txt"), "-o", str(out), "--model", "gibt_es_nicht"])
+    assert result.exit_code == 2
+    assert result.stderr == "error: " + message.format(out=out, tmp=tmp_path) + "\n"
+
+
+@pytest.mark.parametrize("command", ["extract", "batch"])
+@pytest.mark.parametrize(
+    "target,message",
+    [
+        ("nur-lesen/out.jsonl", "cannot create the output {out}: the directory {tmp}/nur-lesen is not writable"),
+        ("fest.jsonl", "cannot write the output {out}: permission denied"),
+    ],
+)
+def test_cli_read_only_output_is_named_before_the_model_loads(tmp_path, command, target, message):
+    prefix = _without_root_powers()
+    source = _archive(tmp_path / "in.jsonl", 1)
+    (tmp_path / "nur-lesen").mkdir(mode=0o555)
+    (tmp_path / "fest.jsonl").write_text("", encoding="utf8")
+    (tmp_path / "fest.jsonl").chmod(0o444)
+    out = tmp_path / target
+    proc = _eventfacts(command, str(source), "-o", str(out), "--model", "gibt_es_nicht", prefix=prefix,
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    stdout, stderr = proc.communicate(timeout=120)
+    assert proc.returncode == 2
+    assert stderr == "error: " + message.format(out=out, tmp=tmp_path) + "\n"
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="no /dev/full")
+def test_cli_extract_output_on_a_full_device(inputs):
+    result = runner.invoke(app, ["extract", str(inputs / "a.txt"), "-o", "/dev/full", "--model", "rules", "-q"])
+    assert result.exit_code == 2
+    assert result.stderr == "error: cannot write the output /dev/full: No space left on device\n"
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="no /dev/full")
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (["extract", "{source}", "--model", "rules", "-q"], "error: cannot write to standard output: No space left on device\n"),
+        (["schema"], "error: cannot write the output: No space left on device\n"),
+    ],
+)
+def test_cli_stdout_on_a_full_device(tmp_path, args, message):
+    source = _archive(tmp_path / "in.jsonl", 3)
+    with open("/dev/full", "wb") as full:
+        proc = _eventfacts(*[a.format(source=source) for a in args], stdout=full, stderr=subprocess.PIPE, text=True)
+        _, stderr = proc.communicate(timeout=120)
+    assert proc.returncode == 2
+    assert stderr == message  # one line: no traceback, no "Exception ignored" at shutdown
+
+
+def test_cli_extract_write_failure_leaves_no_torn_line(tmp_path):
+    # The file may grow to 2,500 bytes only: a record is cut in the middle, as on a full disk.
+    source = _archive(tmp_path / "in.jsonl", 10)
+    out = tmp_path / "out.jsonl"
+
+    def small_files() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (2500, 2500))
+
+    proc = _eventfacts("extract", str(source), "-o", str(out), "--model", "rules", "-q",
+                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, preexec_fn=small_files)
+    _, stderr = proc.communicate(timeout=120)
+    written = _complete_lines(out)
+    assert 1 <= written < 10 and out.stat().st_size < 2500
+    assert proc.returncode == 2
+    assert stderr == f"error: cannot write the output {out}: File too large (stopped after {written} complete records)\n"
+
+
+def test_cli_extract_ctrl_c_says_what_was_written_and_how_to_go_on(tmp_path, monkeypatch):
+    from extractor.api import Extractor
+
+    real_pipe = Extractor.pipe
+
+    def pipe_until_ctrl_c(self, records, **options):  # noqa: ANN001, ANN202 - Ctrl-C after the third record
+        for n, report in enumerate(real_pipe(self, records, **options), start=1):
+            yield report
+            if n == 3:
+                raise KeyboardInterrupt
+
+    monkeypatch.setattr(Extractor, "pipe", pipe_until_ctrl_c)
+    source = _archive(tmp_path / "in.jsonl", 10)
+    out = tmp_path / "out.jsonl"
+    result = runner.invoke(app, ["extract", str(source), "-o", str(out), "--model", "rules", "--published", "2024-05-03", "-q"])
+    assert result.exit_code == 130
+    assert _complete_lines(out) == 3
+    assert result.stderr.splitlines() == [
+        f"interrupted: 3 records written to {out}, 0 errors, 7 documents left",
+        f"to go on without redoing them, run: eventfacts batch {source} -o {out} --resume --model rules --published 2024-05-03",
+    ]
+    # The hint works: batch --resume adds the other documents, each once.
+    monkeypatch.setattr(Extractor, "pipe", real_pipe)
+    resumed = runner.invoke(app, ["batch", str(source), "-o", str(out), "--resume", "--model", "rules",
+                                  "--published", "2024-05-03", "--workers", "0", "-q"])
+    assert resumed.exit_code == 0, resumed.output
+    assert sorted(r["doc_id"] for r in _records(out.read_text(encoding="utf8"))) == [f"b{k:03d}" for k in range(10)]
+
+
+def test_cli_extract_sigint_exits_130_with_the_summary(tmp_path):
+    # A real SIGINT, while extract waits for the fourth document on standard input.
+    out = tmp_path / "out.jsonl"
+    lines = _archive(tmp_path / "in.jsonl", 3).read_bytes()
+    proc = _eventfacts("extract", "-", "-o", str(out), "--model", "rules", "--batch-size", "1", "-q",
+                       stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        proc.stdin.write(lines)
+        proc.stdin.flush()
+        give_up = time.monotonic() + 120
+        while not (out.exists() and out.read_bytes().count(b"\n") == 3):
+            assert proc.poll() is None, proc.stderr.read()
+            assert time.monotonic() < give_up, "no records within 120 s"
+            time.sleep(0.05)
+        proc.send_signal(signal.SIGINT)
+        stderr = proc.stderr.read().decode()
+        proc.wait(timeout=60)
+    finally:
+        proc.kill()
+    assert proc.returncode == 130
+    assert _complete_lines(out) == 3
+    assert stderr.splitlines() == [
+        f"interrupted: 3 records written to {out}, 0 errors, the rest of the input left",
+        f"to go on without redoing them, run: eventfacts batch - -o {out} --resume --model rules",
+    ]
+
+
+def test_cli_extract_into_a_closed_pipe_exits_quietly(tmp_path):
+    # `eventfacts extract archiv.jsonl | head -1`; the records are more than a pipe holds (64 KB), so
+    # extract is still writing when the reader goes.
+    source = _archive(tmp_path / "in.jsonl", 300)
+    proc = _eventfacts("extract", str(source), "--model", "rules", "--batch-size", "1", "-q",
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    first = proc.stdout.readline()
+    proc.stdout.close()
+    stderr = proc.stderr.read()
+    proc.wait(timeout=120)
+    assert json.loads(first)["doc_id"] == "b000"
+    assert proc.returncode == 141  # 128 + SIGPIPE, as a shell reports for any program ended by a closed pipe
+    assert stderr == b""
+
+
+@pytest.mark.parametrize(
+    "args,closed,message",
+    [
+        (["extract", "{source}"], 1, "error: standard output is closed; give an output file with -o\n"),
+        (["extract", "-"], 0, "error: standard input is closed; '-' has nothing to read\n"),
+        (["batch", "-", "-o", "{out}"], 0, "error: standard input is closed; '-' has nothing to read\n"),
+    ],
+)
+def test_cli_closed_standard_streams_are_usage_errors(tmp_path, args, closed, message):
+    # `eventfacts extract bericht.txt >&-` and `eventfacts extract - <&-`; checked before the model loads.
+    source = _archive(tmp_path / "in.jsonl", 1)
+    command = [a.format(source=source, out=tmp_path / "out.jsonl") for a in args] + ["--model", "gibt_es_nicht"]
+    options = {"stdout": subprocess.PIPE} if closed == 0 else {"stdin": subprocess.DEVNULL}
+    proc = _eventfacts(*command, stderr=subprocess.PIPE, text=True, preexec_fn=lambda: os.close(closed), **options)
+    _, stderr = proc.communicate(timeout=120)
+    assert proc.returncode == 2
+    assert stderr == message

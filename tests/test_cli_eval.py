@@ -14,7 +14,8 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from extractor.cli_eval import corpus_app, evaluate_command
+from extractor.cli.corpus import corpus_app
+from extractor.cli.evaluate import evaluate_command
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -162,6 +163,52 @@ def test_cli_eval_evaluate_bad_gold(tmp_path: Path) -> None:
     result = runner.invoke(app, ["evaluate", str(path), "--pred", str(path)])
     assert result.exit_code == 2
     assert result.stderr.strip() == f"{path}:1: a gold line needs 'id', 'text' and 'spans'"
+
+
+@pytest.mark.parametrize(
+    "content,message",
+    [
+        (b'{"id": "c1", "text": "Eva kam."}\n', "a line is not an EventReport record (3 problems, e.g. doc_id: field required); "
+                                                 "give the output of eventfacts extract or batch"),
+        (b'{"doc_id": "c1"}\n{kaputt\n', "a line is not JSON (Expecting property name enclosed in double quotes at column 2)"),
+        (b"\x89PNG\r\n\x00\x00", "not UTF-8 text"),
+    ],
+)
+def test_cli_eval_evaluate_pred_that_holds_no_records(tmp_path: Path, gold_file: Path, content: bytes, message: str) -> None:
+    pred = tmp_path / "vorhersage.jsonl"
+    pred.write_bytes(content)
+    result = runner.invoke(app, ["evaluate", str(gold_file), "--pred", str(pred)])
+    assert result.exit_code == 2
+    assert result.stderr == f"error: --pred {pred}: {message}\n"
+
+
+@pytest.mark.parametrize(
+    "content,message",
+    [
+        (b"[1, 2]", "not a JSON evaluation output (the object --json prints), but an array"),
+        (b"\x89PNG\x00", "not a JSON evaluation output: 'utf-8' codec can't decode byte 0x89 in position 0: invalid start byte"),
+    ],
+)
+def test_cli_eval_compare_that_is_no_evaluation(tmp_path: Path, gold_file: Path, pred_file: Path, content: bytes, message: str) -> None:
+    baseline = tmp_path / "alt.json"
+    baseline.write_bytes(content)
+    result = runner.invoke(app, ["evaluate", str(gold_file), "--pred", str(pred_file), "--compare", str(baseline)])
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-1] == f"error: {baseline}: {message}"
+
+
+def test_cli_eval_import_problems_are_one_line(tmp_path: Path) -> None:
+    source = tmp_path / "doccano.jsonl"
+    source.write_text(json.dumps({"id": 5, "text": "Eva Blau kam.", "label": [[0, 8, "PER"]]}) + "\n", encoding="utf-8")
+    missing = tmp_path / "fehlt" / "gold.jsonl"
+    result = runner.invoke(app, ["corpus", "import", "--from", "doccano", str(source), "-o", str(missing)])
+    assert result.exit_code == 2
+    assert result.stderr == f"error: cannot create the output {missing}: the directory {missing.parent} does not exist\n"
+    binary = tmp_path / "bild.jsonl"
+    binary.write_bytes(b"\x89PNG\x00\x01")
+    result = runner.invoke(app, ["corpus", "import", "--from", "doccano", str(binary), "-o", str(tmp_path / "gold.jsonl")])
+    assert result.exit_code == 2
+    assert result.stderr == f"error: {binary}: not UTF-8 text (invalid start byte at byte 0)\n"
 
 
 def test_cli_eval_script_wrapper(gold_file: Path, pred_file: Path) -> None:

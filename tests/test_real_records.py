@@ -9,7 +9,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from extractor.cli_eval import evaluate_command
+from extractor.cli.evaluate import evaluate_command
 from extractor.evaluation import matching as m
 from extractor.evaluation.real_records import RealGoldError, evaluate, load_gold_dir, score_document
 from models import EventReport

@@ -1,7 +1,4 @@
-"""CLI commands for gold files and evaluation, registered by `extractor/cli.py`:
-
-    app.add_typer(corpus_app, name="corpus")        # eventfacts corpus check | import
-    app.command("evaluate")(evaluate_command)       # eventfacts evaluate
+"""`eventfacts evaluate`: score the pipeline (or given records) against gold.
 
 Results go to stdout; problems, warnings and summaries to stderr.
 """
@@ -9,71 +6,10 @@ Results go to stdout; problems, warnings and summaries to stderr.
 from __future__ import annotations
 
 import json
-from enum import Enum
 from pathlib import Path
 from typing import Optional
 
 import typer
-
-corpus_app = typer.Typer(help="Check gold annotation files and import them from annotation tools.", no_args_is_help=True)
-
-
-class ImportFormat(str, Enum):
-    prodigy = "prodigy"
-    doccano = "doccano"
-    labelstudio = "labelstudio"
-
-
-@corpus_app.command("check")
-def check_command(
-    paths: list[Path] = typer.Argument(..., help="Gold JSONL files, e.g. corpus/annotated/*.jsonl."),
-) -> None:
-    """Validate gold files: JSON, keys, offsets, token boundaries, labels, relations, facts and their
-    agreement with the spans. Each problem is printed as FILE:LINE: [ID] message; exit 1 if any."""
-    from extractor.gold import check_file, gold_tokenizer
-
-    nlp = gold_tokenizer()
-    total_lines = total_problems = 0
-    for path in paths:
-        lines, problems = check_file(path, nlp)
-        total_lines += lines
-        total_problems += len(problems)
-        for problem in problems:
-            typer.echo(str(problem), err=True)
-    typer.echo(f"{len(paths)} file(s), {total_lines} line(s), {total_problems} problem(s)", err=True)
-    if total_problems:
-        raise typer.Exit(1)
-
-
-@corpus_app.command("import")
-def import_command(
-    source: Path = typer.Argument(..., exists=True, dir_okay=False, help="The annotation tool export."),
-    fmt: ImportFormat = typer.Option(..., "--from", help="Format of the export."),
-    output: Path = typer.Option(..., "-o", "--output", help="Gold JSONL file to write."),
-) -> None:
-    """Convert a Prodigy, doccano or Label Studio export into spans-only gold lines (`meta.facts` false),
-    then check them; exit 1 if the converted lines have problems (the file is written anyway)."""
-    from extractor.gold import GoldProblem, check_record, gold_tokenizer, read_annotations
-
-    try:
-        records = read_annotations(source, fmt.value)
-    except ValueError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(2) from exc
-    with output.open("w", encoding="utf-8") as handle:
-        for record in records:
-            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
-    nlp = gold_tokenizer()
-    problems = [
-        GoldProblem(str(output), number, record["id"], message)
-        for number, record in enumerate(records, start=1)
-        for message in check_record(record, nlp)
-    ]
-    for problem in problems:
-        typer.echo(str(problem), err=True)
-    typer.echo(f"{len(records)} document(s) written to {output}, {len(problems)} problem(s)", err=True)
-    if problems:
-        raise typer.Exit(1)
 
 
 def evaluate_command(
@@ -123,15 +59,19 @@ def evaluate_command(
     from extractor.gold import GoldFormatError
 
     result = _run_or_exit(lambda: run_evaluation(gold, pred_path=pred, model=model, with_errors=errors),
-                          GoldFormatError, ModelLoadError, prefix="")
+                          GoldFormatError, ModelLoadError, prefix="", pred=pred)
     figures = result.to_dict(with_errors=errors)
     deltas = None
     if compare is not None:
         try:
             baseline = json.loads(compare.read_text(encoding="utf-8"))
-        except json.JSONDecodeError as exc:
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             typer.echo(f"error: {compare}: not a JSON evaluation output: {exc}", err=True)
             raise typer.Exit(2) from exc
+        if not isinstance(baseline, dict):
+            kind = {list: "an array", str: "a string", bool: "a boolean", int: "a number", float: "a number"}.get(type(baseline), "null")
+            typer.echo(f"error: {compare}: not a JSON evaluation output (the object --json prints), but {kind}", err=True)
+            raise typer.Exit(2)
         deltas = compare_results(figures, baseline)
     if as_json:
         if deltas is not None:
@@ -156,7 +96,7 @@ def _evaluate_real(records: Path, texts: Optional[Path], split: Optional[str], i
         raise typer.Exit(2)
     directory = texts or texts_dir()
     result = _run_or_exit(lambda: run(records, directory, index_path=index, split=split, model=model, pred_path=pred),
-                          RealGoldError, ModelLoadError, prefix="error: ")
+                          RealGoldError, ModelLoadError, prefix="error: ", pred=pred)
     if not result.documents:
         typer.echo(f"error: no report has its text in {directory} (see scripts/real_texts.py status)", err=True)
         raise typer.Exit(2)
@@ -169,9 +109,12 @@ def _evaluate_real(records: Path, texts: Optional[Path], split: Optional[str], i
         typer.echo(render_errors(figures["errors"]))
 
 
-def _run_or_exit(evaluation, gold_error: type[Exception], load_error: type[Exception], prefix: str):
-    """Run an evaluation; bad gold (each problem on a line) or a model that will not load exit 2.
-    Warnings go to stderr."""
+def _run_or_exit(evaluation, gold_error: type[Exception], load_error: type[Exception], prefix: str,
+                 pred: Optional[Path] = None):
+    """Run an evaluation; bad gold (each problem on a line), a model that will not load or a --pred
+    file that is no JSONL of records exit 2. Warnings go to stderr."""
+    from pydantic import ValidationError
+
     try:
         result = evaluation()
     except gold_error as exc:
@@ -181,6 +124,29 @@ def _run_or_exit(evaluation, gold_error: type[Exception], load_error: type[Excep
     except load_error as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from exc
+    except (UnicodeDecodeError, ValueError) as exc:
+        if pred is None:
+            raise
+        typer.echo(f"error: --pred {pred}: {_pred_problem(exc, ValidationError)}", err=True)
+        raise typer.Exit(2) from exc
     for warning in result.warnings:
         typer.echo(f"warning: {warning}", err=True)
     return result
+
+
+def _pred_problem(exc: ValueError, validation_error: type[Exception]) -> str:
+    """One line on why a --pred file could not be read."""
+    if isinstance(exc, UnicodeDecodeError):
+        return "not UTF-8 text"
+    if isinstance(exc, json.JSONDecodeError):
+        return f"a line is not JSON ({exc.msg} at column {exc.colno})"
+    if isinstance(exc, validation_error):
+        first = exc.errors()[0]  # type: ignore[attr-defined]
+        where = ".".join(str(part) for part in first["loc"]) or "the record"
+        return (f"a line is not an EventReport record ({exc.error_count()} problems, e.g. {where}: "  # type: ignore[attr-defined]
+                f"{first['msg'].lower()}); give the output of eventfacts extract or batch")
+    return str(exc)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("evaluate")(evaluate_command)

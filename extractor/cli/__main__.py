@@ -1,0 +1,5 @@
+"""`python -m extractor.cli …` runs the `eventfacts` command."""
+
+from extractor.cli import main
+
+main()
