@@ -172,13 +172,17 @@ class Extractor:
         chars = tokens = 0
         for job in jobs:
             size, length = len(job[0].text), len(job[0])
-            full = chars + size > MAX_CHARS_IN_FLIGHT or tokens + length > MAX_TOKENS_IN_FLIGHT
-            if group and (len(group) >= batch_size or full):
+            if group and (chars + size > MAX_CHARS_IN_FLIGHT or tokens + length > MAX_TOKENS_IN_FLIGHT):
                 yield from self.nlp.pipe(group, as_tuples=True, batch_size=len(group))
                 group, chars, tokens = [], 0, 0
             group.append(job)
             chars += size
             tokens += length
+            # A full group goes at once, not when the next input arrives: a stream from a pipe
+            # gets each record as soon as its batch is complete.
+            if len(group) >= batch_size:
+                yield from self.nlp.pipe(group, as_tuples=True, batch_size=len(group))
+                group, chars, tokens = [], 0, 0
         if group:
             yield from self.nlp.pipe(group, as_tuples=True, batch_size=len(group))
 
