@@ -230,8 +230,13 @@ def _uses_pieces(nlp: spacy.language.Language) -> bool:
 
 
 def _piece_facts(out: Path) -> dict:
-    """pieces.json of scripts/build_piece_table.py (provenance, PCA, storage)."""
-    return json.loads((out / "pieces" / "pieces.json").read_text(encoding="utf8"))
+    """pieces.json of scripts/build_piece_table.py (PCA, storage), with the current provenance text."""
+    from build_piece_table import PROVENANCE
+
+    facts = json.loads((out / "pieces" / "pieces.json").read_text(encoding="utf8"))
+    facts["attribution"] = PROVENANCE.format(version=facts["package_version"], dims=facts["dims"],
+                                             fitted=facts["pca_fitted_on_pieces"])
+    return facts
 
 
 def pipeline_scores(conll: Path, model: Path | str = "default") -> dict:
@@ -304,6 +309,10 @@ def ship(model_dir: Path, out: Path, summary: dict, ship_dir: Path = SHIP_DIR) -
         shutil.rmtree(ship_dir)
     nlp.to_disk(ship_dir)
     _trim_strings(ship_dir)
+    if pieces is not None:  # the table travels in ner/model: the build directory is not needed to load
+        config = spacy.util.load_config(ship_dir / "config.cfg")
+        config["components"]["ner"]["model"]["tok2vec"]["embed"]["pieces"] = None
+        config.to_disk(ship_dir / "config.cfg")
     if kept is not None:
         readme.write_text(kept, encoding="utf8")
     # Full-pipeline score (rules + NER, as scripts/evaluate_ner.py computes it) with the shipped model.

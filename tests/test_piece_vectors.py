@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib.util
 import io
+import shutil
 from pathlib import Path
 
 import numpy
@@ -194,9 +195,12 @@ def _trained_pipeline(pieces_dir: Path):
 
 
 def test_saved_pipeline_loads_with_plain_spacy_load_and_predicts_the_same(pieces_dir: Path, tmp_path: Path) -> None:
-    nlp = _trained_pipeline(pieces_dir)
+    own_pieces = tmp_path / "pieces"
+    shutil.copytree(pieces_dir, own_pieces)
+    nlp = _trained_pipeline(own_pieces)
     texts = ["Oskar Wendtland sprach in Kesselbrunn.", "Bürgermeisterin Quast kam nach Wolkenfeldt."]
     nlp.to_disk(tmp_path / "model")
+    shutil.rmtree(own_pieces)  # the saved model must not need the build directory
     loaded = spacy.load(tmp_path / "model")
     for text in texts:
         ours, theirs = nlp(text), loaded(text)
