@@ -15,6 +15,7 @@ whole word vectors during training, so the model cannot lean on them alone.
 
 from __future__ import annotations
 
+from itertools import chain
 from pathlib import Path
 from typing import Callable
 
@@ -54,21 +55,42 @@ class PieceVectors:
     def word_vector(self, word: str) -> numpy.ndarray:
         vector = self._cache.get(word)
         if vector is None:
-            ids = self.pieces(word)
-            if ids:
-                vector = self.table[ids].astype("float32").mean(axis=0) * self.scale
-            else:  # whitespace only
-                vector = numpy.zeros(self.width, dtype="float32")
-            if len(self._cache) >= _CACHE_LIMIT:
-                self._cache.clear()
-            self._cache[word] = vector
+            self._limit_cache()
+            self._fill([word])
+            vector = self._cache[word]
         return vector
+
+    def _fill(self, words: list[str]) -> None:
+        """Cache the vectors of `words` (distinct, not cached yet): one batched encode and one gather."""
+        pieces = [[i for i in ids if i not in self.skip] for ids in self.processor.encode(words)]
+        lengths = numpy.array([len(ids) for ids in pieces], dtype="int64")
+        vectors = numpy.zeros((len(words), self.width), dtype="float32")
+        has_pieces = lengths > 0  # a whitespace-only word keeps the zero vector
+        if has_pieces.any():
+            flat = numpy.fromiter(chain.from_iterable(pieces), dtype="int64", count=int(lengths.sum()))
+            starts = numpy.concatenate([[0], numpy.cumsum(lengths[has_pieces])[:-1]])
+            sums = numpy.add.reduceat(self.table[flat].astype("float32"), starts, axis=0)
+            vectors[has_pieces] = sums / lengths[has_pieces, None] * self.scale
+        self._cache.update(zip(words, vectors))
+
+    def _limit_cache(self) -> None:
+        if len(self._cache) >= _CACHE_LIMIT:  # long-running processes: start afresh
+            self._cache.clear()
 
     def doc_vectors(self, doc: Doc) -> numpy.ndarray:
         """(len(doc), width) float32: one row per token."""
-        if not len(doc):
+        return self.batch_vectors([doc])
+
+    def batch_vectors(self, docs: list[Doc]) -> numpy.ndarray:
+        """(tokens of all docs, width) float32, in order; unseen word forms are split in one batch."""
+        words = [token.text for doc in docs for token in doc]
+        if not words:
             return numpy.zeros((0, self.width), dtype="float32")
-        return numpy.stack([self.word_vector(token.text) for token in doc])
+        self._limit_cache()
+        missing = [w for w in dict.fromkeys(words) if w not in self._cache]
+        if missing:
+            self._fill(missing)
+        return numpy.stack([self._cache[w] for w in words])
 
 
 def read_piece_files(directory: Path) -> tuple[numpy.ndarray, numpy.ndarray, bytes]:
@@ -125,7 +147,7 @@ def _forward(model: Model, docs: list[Doc], is_train: bool) -> tuple[Ragged, Cal
     if not sum(len(doc) for doc in docs):
         return Ragged(model.ops.alloc2f(0, n_out), lengths), lambda d: []
     state = piece_state(model)
-    V = model.ops.asarray2f(numpy.concatenate([state.doc_vectors(doc) for doc in docs]))
+    V = model.ops.asarray2f(state.batch_vectors(docs))
     if is_train and model.attrs["vector_dropout"]:  # drop whole word vectors
         V = V * model.ops.get_dropout_mask((V.shape[0], 1), model.attrs["vector_dropout"])
     output = model.ops.gemm(V, W, trans2=True)

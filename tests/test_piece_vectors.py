@@ -106,6 +106,17 @@ def test_doc_vectors_one_row_per_token(pieces_dir: Path) -> None:
     assert numpy.array_equal(matrix[1], vectors.word_vector("Wendtland"))
 
 
+def test_batch_vectors_equal_the_word_by_word_vectors(pieces_dir: Path) -> None:
+    nlp = spacy.blank("de")
+    docs = [nlp("Quast  und Wendtland in Kesselbrunn"), nlp("Wendtland kam"), nlp.make_doc("")]  # "  ": a space token
+    batched = _vectors(pieces_dir).batch_vectors(docs)
+    one_by_one = _vectors(pieces_dir)
+    expected = [one_by_one.word_vector(t.text) for doc in docs for t in doc]
+    assert batched.shape == (8, 4)
+    assert batched[1].tolist() == [0.0, 0.0, 0.0, 0.0]
+    assert numpy.allclose(batched, numpy.stack(expected), atol=1e-6)
+
+
 def test_projection_keeps_a_low_rank_table_exactly() -> None:
     rng = numpy.random.default_rng(3)
     basis = rng.normal(size=(2, 6))
