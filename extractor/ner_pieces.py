@@ -26,8 +26,8 @@ from thinc.api import Model, Ragged, glorot_uniform_init
 # The bare word-boundary piece carries no information about the word ("," -> "▁" ","); the sentence
 # markers are never produced for single words but are excluded in case a model defines them.
 WORD_BOUNDARY = "\u2581"
-# Beyond this many cached word forms the cache is dropped and rebuilt (long-running processes).
-_CACHE_LIMIT = 500_000
+# Beyond this many cached word forms (512 bytes each at 128 dims) the cache is dropped and rebuilt.
+_CACHE_LIMIT = 100_000
 TABLE_FILE = "table.npz"
 SP_MODEL_FILE = "sp.model"
 

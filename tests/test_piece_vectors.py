@@ -117,6 +117,18 @@ def test_batch_vectors_equal_the_word_by_word_vectors(pieces_dir: Path) -> None:
     assert numpy.allclose(batched, numpy.stack(expected), atol=1e-6)
 
 
+def test_full_cache_is_cleared_without_losing_words_of_the_batch(pieces_dir: Path, monkeypatch) -> None:
+    import extractor.ner_pieces as ner_pieces
+
+    monkeypatch.setattr(ner_pieces, "_CACHE_LIMIT", 3)
+    vectors = _vectors(pieces_dir)
+    nlp = spacy.blank("de")
+    first = vectors.batch_vectors([nlp("Quast kam nach Kesselbrunn")])  # 4 words: the cache is now full
+    second = vectors.batch_vectors([nlp("Quast und Wendtland")])  # cleared, then filled again
+    assert numpy.array_equal(second[0], first[0])
+    assert len(vectors._cache) == 3
+
+
 def test_projection_keeps_a_low_rank_table_exactly() -> None:
     rng = numpy.random.default_rng(3)
     basis = rng.normal(size=(2, 6))
