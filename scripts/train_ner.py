@@ -7,6 +7,8 @@ OUT/data (GermEval 2014 dev is cut once, seeded, into report / tune / train part
 written to OUT/germeval_report.conll.gz and never trained on), (2) train extractor/ner/config.cfg with
 spaCy, (3) copy model-best's `ner` into blank German + the adjusted tokenizer and save it to
 extractor/default_model/ with meta.json and NOTICE. `--no-ship` trains only; `--ship-from DIR` only ships.
+`--piece-vectors` builds the subword piece table first (scripts/build_piece_table.py, needs the extra
+`pieces`) and trains with `eventfacts.LexiconPieceEmbed.v1`; the table then travels inside the NER.
 """
 
 from __future__ import annotations
@@ -182,6 +184,13 @@ def pretrain(args: argparse.Namespace) -> Path:
     return out / f"model{args.pretrain_epochs - 1}.bin"
 
 
+def use_piece_vectors(config, pieces: Path, vector_dropout: float) -> None:
+    """Swap the NER's embedding for LexiconHashEmbed.v1 + piece vectors (same sizes otherwise)."""
+    embed = config["components"]["ner"]["model"]["tok2vec"]["embed"]
+    embed.update({"@architectures": "eventfacts.LexiconPieceEmbed.v1", "pieces": str(pieces),
+                  "vector_dropout": vector_dropout})
+
+
 def train(args: argparse.Namespace, init_tok2vec: Path | None = None) -> Path:
     """Run spaCy training (as `spacy train` does); RETURNS the model-best directory."""
     from spacy.training.initialize import init_nlp
@@ -196,6 +205,8 @@ def train(args: argparse.Namespace, init_tok2vec: Path | None = None) -> Path:
         **_size_overrides(args),
     }
     config = spacy.util.load_config(CONFIG, overrides=overrides, interpolate=False)
+    if args.piece_vectors:
+        use_piece_vectors(config, args.out / "pieces", args.vector_dropout)
     nlp = init_nlp(config, use_gpu=-1)
     if init_tok2vec is not None:  # the pretrained inner tok2vec, before the parser's projection
         nlp.get_pipe("ner").model.get_ref("tok2vec").layers[0].from_bytes(init_tok2vec.read_bytes())
@@ -214,7 +225,21 @@ def ner_scores(nlp: spacy.language.Language, conll: Path) -> dict:
             "per_type": {k: {m: round(v, 4) for m, v in d.items()} for k, d in scores["ents_per_type"].items()}}
 
 
-def pipeline_scores(conll: Path) -> dict:
+def _uses_pieces(nlp: spacy.language.Language) -> bool:
+    return any(node.name == "piece_vectors" for node in nlp.get_pipe("ner").model.walk())
+
+
+def _piece_facts(out: Path) -> dict:
+    """pieces.json of scripts/build_piece_table.py (PCA, storage), with the current provenance text."""
+    from build_piece_table import PROVENANCE
+
+    facts = json.loads((out / "pieces" / "pieces.json").read_text(encoding="utf8"))
+    facts["attribution"] = PROVENANCE.format(version=facts["package_version"], dims=facts["dims"],
+                                             fitted=facts["pca_fitted_on_pieces"])
+    return facts
+
+
+def pipeline_scores(conll: Path, model: Path | str = "default") -> dict:
     """Strict P/R/F of the full `--model default` pipeline (scripts/evaluate_ner.py logic) on a CoNLL file."""
     import importlib.util
 
@@ -224,7 +249,7 @@ def pipeline_scores(conll: Path) -> dict:
     spec = importlib.util.spec_from_file_location("evaluate_ner", ROOT / "scripts" / "evaluate_ner.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    nlp, _ = load_pipeline("default")
+    nlp, _ = load_pipeline(str(model))
     data = nt.read_sentences(conll)
     result = score_iob2([t for _, t in data], list(module.run(nlp, (w for w, _ in data), 256)))
     return {"precision": round(result["precision"], 4), "recall": round(result["recall"], 4),
@@ -247,8 +272,8 @@ def _trim_strings(model_dir: Path) -> None:
     srsly.write_json(model_dir / "vocab" / "strings.json", sorted({*blank.vocab.strings, *nt.LABELS}))
 
 
-def ship(model_dir: Path, out: Path, summary: dict) -> None:
-    """Blank German + adjusted tokenizer + the trained `ner` -> extractor/default_model/ (meta, NOTICE)."""
+def ship(model_dir: Path, out: Path, summary: dict, ship_dir: Path = SHIP_DIR) -> None:
+    """Blank German + adjusted tokenizer + the trained `ner` -> `ship_dir` (meta, NOTICE)."""
     trained = spacy.load(model_dir)
     nlp = spacy.blank("de")
     adjust_tokenizer(nlp)
@@ -258,6 +283,7 @@ def ship(model_dir: Path, out: Path, summary: dict) -> None:
         else:  # eventfacts_lexicon_flags: built fresh, so it registers the flags on this pipeline's vocab
             nlp.add_pipe(trained.get_pipe_meta(name).factory, name=name)
     report = ner_scores(nlp, out / "germeval_report.conll.gz")
+    pieces = _piece_facts(out) if _uses_pieces(nlp) else None
     nlp.meta.update({
         "name": "eventfacts_default_ner", "version": "0.1.0",
         "description": "Embedded default of eventfacts: blank German, adjusted tokenizer and a small CNN NER "
@@ -270,18 +296,28 @@ def ship(model_dir: Path, out: Path, summary: dict) -> None:
                      "trained_from": str(model_dir)},
         "performance": {"germeval_report_ner_only": report},
     })
+    if pieces is not None:
+        nlp.meta["sources"].append({"name": "subword vectors", "licence": "Apache-2.0", **pieces})
+        nlp.meta["license"] += "; subword vectors from Google's USE-multilingual v3 (Apache-2.0), see NOTICE"
     # README.md (the variant log) is written by hand: keep it across re-shipping.
-    readme = SHIP_DIR / "README.md"
+    readme = ship_dir / "README.md"
+    if not readme.is_file() and (SHIP_DIR / "README.md").is_file():
+        readme = SHIP_DIR / "README.md"
     kept = readme.read_text(encoding="utf8") if readme.is_file() else None
-    if SHIP_DIR.exists():
-        shutil.rmtree(SHIP_DIR)
-    nlp.to_disk(SHIP_DIR)
-    _trim_strings(SHIP_DIR)
+    readme = ship_dir / "README.md"
+    if ship_dir.exists():
+        shutil.rmtree(ship_dir)
+    nlp.to_disk(ship_dir)
+    _trim_strings(ship_dir)
+    if pieces is not None:  # the table travels in ner/model: the build directory is not needed to load
+        config = spacy.util.load_config(ship_dir / "config.cfg")
+        config["components"]["ner"]["model"]["tok2vec"]["embed"]["pieces"] = None
+        config.to_disk(ship_dir / "config.cfg")
     if kept is not None:
         readme.write_text(kept, encoding="utf8")
     # Full-pipeline score (rules + NER, as scripts/evaluate_ner.py computes it) with the shipped model.
-    full = pipeline_scores(out / "germeval_report.conll.gz")
-    meta_path = SHIP_DIR / "meta.json"
+    full = pipeline_scores(out / "germeval_report.conll.gz", ship_dir)
+    meta_path = ship_dir / "meta.json"
     meta = json.loads(meta_path.read_text(encoding="utf8"))
     meta["performance"]["germeval_report_full_pipeline"] = full
     meta_path.write_text(json.dumps(meta, indent=2, ensure_ascii=False), encoding="utf8")
@@ -290,8 +326,12 @@ def ship(model_dir: Path, out: Path, summary: dict) -> None:
               "below. CC BY 4.0 requires the following attribution; CC0 attribution is given as requested.", ""]
     for s in summary["sources"]:
         notice += [f"* {s['name']} ({s['licence']}):", f"  {ATTRIBUTION[s['name']][1]}", ""]
+    if pieces is not None:
+        notice += ["The NER's embedding also contains pretrained subword vectors (Apache-2.0):",
+                   f"  {pieces['attribution']}",
+                   "  Apache-2.0 licence text: https://www.apache.org/licenses/LICENSE-2.0", ""]
     notice.append("CC BY 4.0 licence text: https://creativecommons.org/licenses/by/4.0/")
-    (SHIP_DIR / "NOTICE").write_text("\n".join(notice) + "\n", encoding="utf8")
+    (ship_dir / "NOTICE").write_text("\n".join(notice) + "\n", encoding="utf8")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -316,7 +356,13 @@ def main(argv: list[str] | None = None) -> int:
                         help="outside GermEval, leave name-like O tokens unannotated (sets lack MISC or ORG)")
     parser.add_argument("--pretrain-epochs", type=int, default=0,
                         help="spacy pretrain the tok2vec on the training text for N epochs first (0: no)")
+    parser.add_argument("--piece-vectors", action="store_true",
+                        help="add pretrained subword vectors to the embedding (builds OUT/pieces first)")
+    parser.add_argument("--piece-dims", type=int, default=128, help="dimensions of the projected piece table")
+    parser.add_argument("--vector-dropout", type=float, default=0.0,
+                        help="with --piece-vectors: share of word vectors dropped in training")
     parser.add_argument("--no-ship", action="store_true", help="train only, do not write extractor/default_model/")
+    parser.add_argument("--ship-dir", type=Path, default=SHIP_DIR, help="where to ship (default: the embedded model)")
     parser.add_argument("--ship-from", type=Path, default=None, help="ship this trained model dir, no training")
     args = parser.parse_args(argv)
 
@@ -324,16 +370,21 @@ def main(argv: list[str] | None = None) -> int:
     began = time.perf_counter()
     if args.ship_from is not None:
         summary = json.loads((args.out / "data" / "summary.json").read_text(encoding="utf8"))
-        ship(args.ship_from, args.out, summary)
+        ship(args.ship_from, args.out, summary, args.ship_dir)
         return 0
     summary = prepare(args)
     print(f"prepared {summary['train_docs']} docs / {summary['train_words']} words in {time.perf_counter() - began:.0f} s")
+    if args.piece_vectors:
+        from build_piece_table import build as build_pieces
+
+        facts = build_pieces(args.out / "data" / "train.spacy", args.out / "pieces", args.piece_dims)
+        print(f"piece table: {facts['pieces']} x {facts['dims']}, PCA on {facts['pca_fitted_on_pieces']} pieces")
     init_tok2vec = pretrain(args) if args.pretrain_epochs > 0 else None
     best = train(args, init_tok2vec)
     print(f"trained in {(time.perf_counter() - began) / 60:.1f} min")
     if not args.no_ship:
-        ship(best, args.out, summary)
-        print(f"shipped {best} -> {SHIP_DIR}")
+        ship(best, args.out, summary, args.ship_dir)
+        print(f"shipped {best} -> {args.ship_dir}")
     return 0
 
 
