@@ -1,0 +1,475 @@
+"""Writing records into the index: one transaction per batch, a doc_id indexed again replaces its rows.
+
+`Writer` holds the one write connection. Each record's report row is written when the record
+arrives; its child rows wait in buffers and go in with `executemany` when the batch commits (a
+replaced doc_id flushes them first). A crash or kill at any point leaves the last committed batch:
+SQLite's WAL makes the open transaction vanish whole. Entity resolution runs afterwards in its
+own transaction (`linking.resolve_pending`) over the keys the batches marked as pending; those
+keys are stored, so a run killed before resolving is resolved by the next writer.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import sqlite3
+import sys
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from pydantic import ValidationError
+
+from extractor.index.linking import Resolver, default_resolver, resolve_pending
+from extractor.index.normalise import date_bounds, fold, name_words
+from extractor.index.schema import IndexBusyError, open_index
+from models import EventReport
+
+# Records per transaction. Larger batches index faster; a kill loses at most one batch.
+DEFAULT_BATCH_SIZE = 1000
+# A slow producer (`extract | index -`, `batch --index`) still commits this often, so readers
+# see its records while it runs.
+COMMIT_SECONDS = 2.0
+
+_CHILD_TABLES = ("persons", "roles", "organisations", "places", "mentions", "quantities", "dates",
+                 "organisers", "entity_keys")
+_ENTITY_TABLES = {"person": "persons", "org": "organisations", "place": "places"}
+
+
+@dataclass
+class LineError:
+    """A JSONL line that is no record; `str()` gives `file:line: problem`."""
+
+    path: str
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        where = self.path if self.line is None else f"{self.path}:{self.line}"
+        return f"{where}: {self.message}"
+
+
+@dataclass
+class IngestStats:
+    """What an indexing run did."""
+
+    records: int = 0
+    replaced: int = 0
+    errors: list[str] = field(default_factory=list)
+    texts: int = 0
+    texts_without_record: int = 0
+    resolved_mentions: int = 0
+    seconds: float = 0.0
+
+    @property
+    def records_per_second(self) -> float:
+        return self.records / self.seconds if self.seconds else 0.0
+
+
+def _json_list(values: list[str]) -> str | None:
+    return json.dumps(values, ensure_ascii=False) if values else None
+
+
+class Writer:
+    """The index's single writer: `add()` records, `commit()` per batch, `resolve()` at the end."""
+
+    def __init__(self, path: str | os.PathLike[str], *, resolver: Resolver | None = None) -> None:
+        self.path = Path(path)
+        self.conn = open_index(self.path, create=True)
+        self.resolver = resolver or default_resolver()
+        self._in_tx = False
+        self._rows: dict[str, list[tuple[Any, ...]]] = {table: [] for table in _CHILD_TABLES}
+        self._fts: list[tuple[int, str, str]] = []
+        self._pending: set[str] = set()
+        self._names: dict[tuple[str, str], int] = {}
+        self._roles: dict[str, int] = {}
+        self.stats = IngestStats()
+        self.batch_records = 0
+        self._batch_started = time.monotonic()
+
+    # -- transactions ---------------------------------------------------------------------
+
+    def begin(self) -> None:
+        if not self._in_tx:
+            try:
+                self.conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as exc:
+                raise IndexBusyError(f"{self.path}: another process is writing this index ({exc})") from exc
+            self._in_tx = True
+            self.batch_records = 0
+            self._batch_started = time.monotonic()
+
+    def commit(self) -> None:
+        if self._in_tx:
+            self._flush()
+            self.conn.execute("COMMIT")
+            self._in_tx = False
+
+    def rollback(self) -> None:
+        if self._in_tx:
+            self.conn.execute("ROLLBACK")
+            self._in_tx = False
+        for rows in self._rows.values():
+            rows.clear()
+        self._fts.clear()
+        self._pending.clear()
+        # Ids handed out inside the rolled-back transaction no longer exist.
+        self._names.clear()
+        self._roles.clear()
+
+    def batch_due(self, batch_size: int) -> bool:
+        return self.batch_records >= batch_size or time.monotonic() - self._batch_started >= COMMIT_SECONDS
+
+    def resolve(self) -> int:
+        """Run entity resolution over every pending key (own transaction); returns entries resolved."""
+        self.commit()
+        count = resolve_pending(self.conn, self.resolver)
+        self.stats.resolved_mentions += count
+        return count
+
+    def close(self) -> None:
+        try:
+            self.commit()
+        finally:
+            self.conn.close()
+
+    # -- records ----------------------------------------------------------------------------
+
+    def add(self, report: EventReport) -> None:
+        """Write one record inside the open batch (opening one if needed); replaces its doc_id."""
+        self.begin()
+        conn = self.conn
+        values = _report_values(report)
+        found = conn.execute("SELECT id FROM reports WHERE doc_id = ?", (report.doc_id,)).fetchone()
+        body = ""
+        if found is not None:
+            rid = found[0]
+            self._flush()  # the same doc_id may be in this batch's buffers
+            row = conn.execute("SELECT body FROM report_fts WHERE rowid = ?", (rid,)).fetchone()
+            body = row[0] if row and row[0] else ""  # the text stays when only the facts change
+            self._delete(rid)
+            conn.execute(f"UPDATE reports SET {', '.join(f'{c} = ?' for c in _REPORT_COLUMNS)} WHERE id = ?",
+                         (*values, rid))
+            self.stats.replaced += 1
+        else:
+            rid = conn.execute(
+                f"INSERT INTO reports ({', '.join(_REPORT_COLUMNS)}) VALUES ({', '.join('?' * len(_REPORT_COLUMNS))})",
+                values,
+            ).lastrowid
+        self._fts.append((rid, report.title or "", body))
+        self._children(rid, report)
+        self.stats.records += 1
+        self.batch_records += 1
+
+    def add_text(self, doc_id: str, text: str) -> bool:
+        """Put a report's source text into the full-text index; False when no record has that id."""
+        self.begin()
+        self._flush()
+        found = self.conn.execute("SELECT id FROM reports WHERE doc_id = ?", (doc_id,)).fetchone()
+        if found is None:
+            self.stats.texts_without_record += 1
+            return False
+        self.conn.execute("UPDATE report_fts SET body = ? WHERE rowid = ?", (text, found[0]))
+        self.stats.texts += 1
+        self.batch_records += 1
+        return True
+
+    def _delete(self, rid: int) -> None:
+        conn = self.conn
+        # The old entries leave their entities: those must be counted (and maybe split) again.
+        conn.execute("INSERT OR IGNORE INTO pending_keys (key) SELECT key FROM entity_keys WHERE report_id = ?", (rid,))
+        for table in _ENTITY_TABLES.values():
+            conn.execute(f"INSERT OR IGNORE INTO pending_entities (entity_id) SELECT entity_id FROM {table} "
+                         "WHERE report_id = ? AND entity_id IS NOT NULL", (rid,))
+        for table in _CHILD_TABLES:
+            conn.execute(f"DELETE FROM {table} WHERE report_id = ?", (rid,))
+        conn.execute("DELETE FROM report_fts WHERE rowid = ?", (rid,))
+
+    def _children(self, rid: int, report: EventReport) -> None:
+        rows = self._rows
+        mentions = rows["mentions"]
+        for n, person in enumerate(report.persons):
+            rows["persons"].append((rid, n, person.name, self._name_id("person", person.name, None),
+                                    person.organisation, _json_list(person.titles)))
+            rows["roles"].extend((rid, n, i, self._role_id(role)) for i, role in enumerate(person.roles))
+            mentions.extend((rid, "person", n, i, m.start, m.end, m.text) for i, m in enumerate(person.mentions))
+        for n, org in enumerate(report.organisations):
+            rows["organisations"].append((rid, n, org.name, self._name_id("org", org.name, org.acronym), org.acronym))
+            mentions.extend((rid, "org", n, i, m.start, m.end, m.text) for i, m in enumerate(org.mentions))
+        for n, place in enumerate(report.locations):
+            rows["places"].append((rid, n, place.name, self._name_id("place", place.name, None), place.kind))
+            mentions.extend((rid, "place", n, i, m.start, m.end, m.text) for i, m in enumerate(place.mentions))
+        rows["quantities"].extend(
+            (rid, n, q.value, q.unit, q.text, q.qualifier, q.mention.start, q.mention.end,
+             None if q.mention.text == q.text else q.mention.text)
+            for n, q in enumerate(report.quantities)
+        )
+        rows["dates"].extend(
+            (rid, n, d.text, d.value, d.granularity, int(d.relative), d.mention.start, d.mention.end,
+             None if d.mention.text == d.text else d.mention.text)
+            for n, d in enumerate(report.dates)
+        )
+        if report.event is not None:
+            rows["organisers"].extend((rid, n, name) for n, name in enumerate(report.event.organisers))
+        for mention in self.resolver.mentions_from_report(report):
+            kind, n = mention.kind, int(mention.mention_key.rsplit(":", 1)[1])
+            for key in self.resolver.blocking_keys(mention):
+                rows["entity_keys"].append((key, kind, rid, n))
+                self._pending.add(key)
+
+    def _name_id(self, kind: str, name: str, acronym: str | None) -> int:
+        # Organisation names carry their acronym, so "--org BMAS" finds the long form too.
+        key = (kind, name if acronym is None else f"{name}\x1f{acronym}")
+        found = self._names.get(key)
+        if found is None:
+            stored = key[1]
+            row = self.conn.execute("SELECT id FROM names WHERE kind = ? AND name = ?", (kind, stored)).fetchone()
+            if row is None:
+                norm = " ".join(name_words(name, acronym))
+                found = self.conn.execute("INSERT INTO names (kind, name, norm) VALUES (?, ?, ?)",
+                                          (kind, stored, norm)).lastrowid
+                self.conn.execute("INSERT INTO names_fts (rowid, norm) VALUES (?, ?)", (found, norm))
+            else:
+                found = row[0]
+            self._names[key] = found
+        return found
+
+    def _role_id(self, role: str) -> int:
+        found = self._roles.get(role)
+        if found is None:
+            row = self.conn.execute("SELECT id FROM role_names WHERE role = ?", (role,)).fetchone()
+            found = row[0] if row else self.conn.execute(
+                "INSERT INTO role_names (role, fold) VALUES (?, ?)", (role, fold(role))).lastrowid
+            self._roles[role] = found
+        return found
+
+    def _flush(self) -> None:
+        conn, rows = self.conn, self._rows
+        for table, placeholders in _INSERTS.items():
+            if rows[table]:
+                conn.executemany(f"INSERT INTO {table} VALUES ({placeholders})", rows[table])
+                rows[table].clear()
+        if self._fts:
+            conn.executemany("INSERT INTO report_fts (rowid, title, body) VALUES (?, ?, ?)", self._fts)
+            self._fts.clear()
+        if self._pending:
+            conn.executemany("INSERT OR IGNORE INTO pending_keys (key) VALUES (?)", ((k,) for k in self._pending))
+            self._pending.clear()
+
+
+_INSERTS = {
+    "persons": "?, ?, ?, ?, ?, ?, NULL, NULL",
+    "roles": "?, ?, ?, ?",
+    "organisations": "?, ?, ?, ?, ?, NULL, NULL",
+    "places": "?, ?, ?, ?, ?, NULL, NULL",
+    "mentions": "?, ?, ?, ?, ?, ?, ?",
+    "quantities": "?, ?, ?, ?, ?, ?, ?, ?, ?",
+    "dates": "?, ?, ?, ?, ?, ?, ?, ?, ?",
+    "organisers": "?, ?, ?",
+    "entity_keys": "?, ?, ?, ?",
+}
+_REPORT_COLUMNS = (
+    "doc_id", "source", "title", "published", "language", "record_version", "date", "date_from", "date_to",
+    "year", "has_event", "event_name", "event_type", "event_topic", "event_location", "event_start",
+    "event_end", "event_participants", "organisers", "organisations", "warnings",
+)
+
+
+def report_date(report: EventReport) -> tuple[str | None, tuple[str, str] | None]:
+    """The date a report is filed under (event start, else publication) and the days it covers."""
+    event = report.event
+    if event is not None and date_bounds(event.start):
+        start = date_bounds(event.start)
+        end = date_bounds(event.end) or start
+        assert start is not None and end is not None
+        return event.start, (min(start[0], end[0]), max(start[1], end[1]))
+    bounds = date_bounds(report.published)
+    return (report.published if bounds else None), bounds
+
+
+def _report_values(report: EventReport) -> tuple[Any, ...]:
+    event = report.event
+    date, bounds = report_date(report)
+    return (
+        report.doc_id, report.source, report.title, report.published, report.language, report.schema_version,
+        date, bounds[0] if bounds else None, bounds[1] if bounds else None,
+        int(bounds[0][:4]) if bounds else None,
+        int(event is not None),
+        event.name if event else None, event.type if event else None, event.topic if event else None,
+        event.location if event else None, event.start if event else None, event.end if event else None,
+        event.participants if event else None,
+        _json_list(event.organisers) if event else None,
+        _json_list(list(dict.fromkeys(o.name for o in report.organisations))),
+        _json_list(report.warnings),
+    )
+
+
+# -- reading JSONL ------------------------------------------------------------------------------
+
+
+def _describe(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "record"
+        more = f" (and {exc.error_count() - 1} more problems)" if exc.error_count() > 1 else ""
+        if first["type"] == "json_invalid":
+            return f"not a JSON object: {first['msg']}"
+        return f"not an EventReport record: {where}: {first['msg']}{more}"
+    return str(exc)
+
+
+def iter_records(path: str, stdin: IO[bytes] | None = None) -> Iterator[EventReport | LineError]:
+    """Records of one JSONL file (`.gz` too, '-' for standard input), a `LineError` for each bad line."""
+    label = "<stdin>" if path == "-" else path
+    try:
+        if path == "-":
+            handle: IO[bytes] = stdin or sys.stdin.buffer
+        elif path.endswith(".gz"):
+            handle = gzip.open(path, "rb")
+        else:
+            handle = open(path, "rb")
+    except OSError as exc:
+        yield LineError(label, None, f"cannot read: {exc.strerror or exc}")
+        return
+    try:
+        number = 0
+        while True:
+            try:
+                line = handle.readline()
+            except (OSError, EOFError) as exc:  # a broken .gz
+                yield LineError(label, number + 1, f"cannot read: {exc}")
+                return
+            if not line:
+                return
+            number += 1
+            if not line.strip():
+                continue
+            try:
+                yield EventReport.model_validate_json(line)
+            except ValidationError as exc:
+                yield LineError(label, number, _describe(exc))
+    finally:
+        if handle is not stdin and path != "-":
+            handle.close()
+
+
+def index_files(
+    db: str | os.PathLike[str],
+    paths: Iterable[str],
+    *,
+    texts: Iterable[str] = (),
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    on_error: Callable[[str], None] | None = None,
+    resolver: Resolver | None = None,
+    stdin: IO[bytes] | None = None,
+) -> IngestStats:
+    """Index JSONL record files (and source texts) into `db`; returns what was done.
+
+    Bad lines are reported through `on_error` as `file:line: problem` and skipped. Texts are
+    read like `eventfacts batch` reads its inputs and matched to records by doc_id.
+    """
+    started = time.perf_counter()
+    writer = Writer(db, resolver=resolver)
+    report = on_error or (lambda message: None)
+    try:
+        writer.resolve()  # what a killed run left pending
+        writer.stats.resolved_mentions = 0
+        for path in paths:
+            for item in iter_records(path, stdin):
+                if isinstance(item, LineError):
+                    writer.stats.errors.append(str(item))
+                    report(str(item))
+                    continue
+                writer.add(item)
+                if writer.batch_due(batch_size):
+                    writer.commit()
+        writer.commit()
+        if texts:
+            _index_texts(writer, list(texts), batch_size, writer.stats.errors, report)
+        writer.resolve()
+    except BaseException:
+        writer.rollback()
+        raise
+    finally:
+        writer.close()
+    writer.stats.seconds = time.perf_counter() - started
+    return writer.stats
+
+
+def _index_texts(writer: Writer, paths: list[str], batch_size: int, errors: list[str],
+                 report: Callable[[str], None]) -> None:
+    from corpus import ReadError, iter_documents
+    from corpus.archive import HtmlDocument, SkippedRecord
+    from extractor.batch import expand_inputs
+
+    for item in iter_documents(expand_inputs(paths), archives=True):
+        if isinstance(item, SkippedRecord):  # a WARC record that is no HTML page: nothing to index
+            continue
+        if isinstance(item, ReadError):
+            errors.append(str(item))
+            report(str(item))
+            continue
+        if isinstance(item, HtmlDocument):  # only with defer_html, which we do not ask for
+            item = item.to_record()
+        writer.add_text(item.id or "", item.text)
+        if writer.batch_due(batch_size):
+            writer.commit()
+    writer.commit()
+
+
+class BatchIndexer:
+    """Index records while a run writes them (`eventfacts batch --index DB`).
+
+    `add()` takes EventReports, record dicts or JSON lines, commits every `batch_size` records
+    (or `COMMIT_SECONDS`), and `close()` commits the rest and resolves entities. Killed before
+    `close()`, the committed batches stay and their entities are resolved by the next writer.
+    """
+
+    def __init__(self, db: str | os.PathLike[str], *, batch_size: int = DEFAULT_BATCH_SIZE,
+                 resolver: Resolver | None = None) -> None:
+        self.batch_size = batch_size
+        self._writer = Writer(db, resolver=resolver)
+        self._closed = False
+
+    @property
+    def stats(self) -> IngestStats:
+        return self._writer.stats
+
+    def add(self, records: Iterable[EventReport | dict[str, Any] | str | bytes]) -> None:
+        writer = self._writer
+        try:
+            for record in records:
+                writer.add(_as_report(record))
+                if writer.batch_due(self.batch_size):
+                    writer.commit()
+        except BaseException:
+            writer.rollback()
+            raise
+
+    def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        try:
+            self._writer.resolve()
+        finally:
+            self._writer.close()
+
+    def __enter__(self) -> BatchIndexer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _as_report(record: EventReport | dict[str, Any] | str | bytes) -> EventReport:
+    if isinstance(record, EventReport):
+        return record
+    if isinstance(record, (str, bytes)):
+        return EventReport.model_validate_json(record)
+    if isinstance(record, dict):
+        return EventReport.model_validate(record)
+    raise TypeError(f"cannot index a {type(record).__name__}: give EventReports, record dicts or JSON lines")
