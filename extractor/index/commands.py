@@ -15,6 +15,7 @@ line naming the file or option, exit code 2; bad JSONL lines are reported and sk
 from __future__ import annotations
 
 import json
+import os
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -36,8 +37,9 @@ def _err() -> Console:
 
 
 def _out() -> Console:
-    # A pipe or file gets a wide table rather than one squeezed to 80 columns.
-    return Console(highlight=False, width=None if sys.stdout.isatty() else 160)
+    # A pipe or file gets a wide table rather than one squeezed to 80 columns ($COLUMNS wins).
+    wide = None if sys.stdout.isatty() or os.environ.get("COLUMNS") else 160
+    return Console(highlight=False, width=wide)
 
 
 def _fail(message: str, code: int = 2) -> typer.Exit:

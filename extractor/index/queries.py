@@ -217,7 +217,7 @@ class Index:
         return ReportHit(
             doc_id=row["doc_id"], title=row["title"], published=row["published"], date=row["date"],
             source=row["source"], event=_event(row), matched=matched, snippet=snippet,
-            score=None if row["rank"] is None else round(-row["rank"], 6),
+            score=None if row["rank"] is None else -row["rank"],
         )
 
     def _matched_entries(self, field_name: str, table: str, rid: int, names: str | None, entities: str | None,
