@@ -206,6 +206,26 @@ def test_an_agreeing_role_picks_the_candidate_but_an_event_role_does_not() -> No
     assert guest not in (a, b)
 
 
+def test_a_generic_organisation_is_no_evidence() -> None:
+    """'TSV' names no club in particular: it neither ties two 'Thomas Müller' together nor keeps them apart."""
+    ms = [person("d1", "Thomas Müller", "TSV"), person("d2", "Thomas Müller", "Stadtwerke Talheim")]
+    a, b = ids(ms)
+    assert a == b
+    assert by_key(ms)[ms[0].mention_key].reason == (
+        "'Thomas Müller' with only the generic organisation 'TSV': the only person of this name is the one of "
+        "'Stadtwerke Talheim' (d2)")
+    two = [*ms, person("d3", "Thomas Müller", "Tischlerei Brandt GmbH")]
+    tsv, talheim, brandt = ids(two)
+    assert len({tsv, talheim, brandt}) == 3
+
+
+def test_hyphenated_given_names_and_initials() -> None:
+    ms = [person("d1", "Hans-Peter Krause", "Stadtwerke Talheim"), person("d2", "Hans Peter Krause"), person("d3", "H.-P. Krause"),
+          person("d4", "Hans Krause")]
+    hyphen, spaced, initials, other = ids(ms)
+    assert hyphen == spaced == initials != other
+
+
 def test_surname_only_needs_evidence() -> None:
     ms = [person("d1", "Sabine Lackner", "Bundesanstalt Technisches Hilfswerk", ("Vizepräsidentin",)),
           person("d2", "Lackner", "THW", ("THW-Präsidentin",)), person("d3", "Lackner"), person("d4", "Lackner")]
@@ -233,6 +253,14 @@ def test_frankfurt_is_frankfurt_am_main_but_not_frankfurt_oder() -> None:
     found = by_key(ms)
     assert found[ms[1].mention_key].reason == "'Frankfurt' read as 'Frankfurt am Main', the only place of that name with a seat qualifier (d1)"
     assert found[ms[1].mention_key].canonical_name == "Frankfurt am Main"
+
+
+def test_abbreviated_seat_qualifiers() -> None:
+    ms = [place("d1", "Frankfurt am Main"), place("d2", "Frankfurt a. M."), place("d3", "Frankfurt/Main"),
+          place("d4", "Freiburg im Breisgau"), place("d5", "Freiburg i. Br."), place("d6", "Freiburg")]
+    main, abbreviated, slash, breisgau, br, bare = ids(ms)
+    assert main == abbreviated == slash
+    assert breisgau == br == bare
 
 
 def test_bare_name_of_two_seat_qualified_places_stays_apart() -> None:

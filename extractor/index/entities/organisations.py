@@ -107,6 +107,11 @@ def canonical_key(name: str) -> tuple[str, ...]:
     return tuple(words)
 
 
+def is_generic(name: str) -> bool:
+    """A generic word used as a name ('TSV', 'die Tafel'): the local body of one report."""
+    return canonical_key(name) in _GENERIC_NAMES
+
+
 @lru_cache(maxsize=65536)
 def acronym_key(text: str) -> str:
     return " ".join(fold(text).replace(".", "").split())
@@ -165,7 +170,7 @@ def resolve(mentions: list[EntityMention]) -> list[Placed]:
         name = quoted(m.name)
         own_acronym = bool(m.acronym) and acronym_key(m.acronym or "") != short
         trailing = _trailing_acronym(m.name)
-        if not own_acronym and key in _GENERIC_NAMES:
+        if not key or not own_acronym and key in _GENERIC_NAMES:
             used = f" (the acronym of {len(pairs[short])} long forms elsewhere)" if len(pairs.get(short, ())) > 1 else ""
             placed.append(Placed(m, ("org-local", m.doc_id, *key), f"generic name {name}{used}: the body "
                                  f"of report {m.doc_id} itself, not joined across reports", m.name))

@@ -9,6 +9,7 @@ Only mentions of one surname can ever be joined. Within a surname:
    Technisches Hilfswerk"). A mention without organisation joins the only such entity; when there
    are several, the one whose role agrees (roles of the event such as 'Gast' do not count); else it
    stays apart, in an entity marked ambiguous. With no organisation anywhere, the name is one entity.
+   A generic organisation ('TSV', 'die Tafel') counts as none: it names no body in particular.
 2. Initials only ("M. Schulz"): join the only full-name entity the initials and organisation fit.
 3. Surname only ("Herr Lackner"): join the one entity whose organisation or role agrees (a
    surname alone is never enough); otherwise an entity of its own: per organisation when one is
@@ -18,6 +19,7 @@ Two mentions of one report are never joined by 3 (the record lists different peo
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -25,7 +27,7 @@ from functools import lru_cache
 from extractor.evaluation.matching import fold, person_key, role_key, role_match, stem
 from extractor.index.entities.common import EVENT_ROLES, Placed, docs_phrase, quoted
 from extractor.index.entities.organisations import canonical_key as org_canonical_key
-from extractor.index.entities.organisations import looks_like_acronym
+from extractor.index.entities.organisations import is_generic, looks_like_acronym
 from models.entities import EntityMention
 
 _PARTICLES = {"von", "van", "vom", "zu", "zum", "zur", "de", "der", "den", "di", "da", "le", "la", "ten", "ter"}
@@ -39,10 +41,13 @@ class _Name:
     given: str  # full given names joined by '-', initials and particles left out; '' when none
     initials: str  # first letters of the given names, 'm' or 'h-p'; '' when none
     roles: list[str]
+    # the organisation as compared: none for a generic one ('TSV'), which names no body in particular
+    org: str | None
 
     @property
-    def org(self) -> str | None:
-        return self.mention.organisation or None
+    def without(self) -> str:
+        generic = self.mention.organisation
+        return f"with only the generic organisation {quoted(generic)}" if generic else "without organisation"
 
     @property
     def form(self) -> str:
@@ -79,8 +84,10 @@ def _name_parts(name: str) -> tuple[str, str, str]:
     words = [w for w in person_key(name) if w]
     surname = words[-1] if words else fold(name)
     given_words = [w for w in words[:-1] if w not in _PARTICLES]
-    given = "-".join(w for w in given_words if len(w) > 1)
-    initials = "-".join(w[0] for part in given_words for w in part.split("-") if w)
+    # 'Hans-Peter' is a given name, 'H.-P.' and 'J' are initials
+    parts = [[p for p in re.split(r"[.\-]+", w) if p] for w in given_words]
+    given = "-".join(w for w, p in zip(given_words, parts) if any(len(x) > 1 for x in p))
+    initials = "-".join(x[0] for p in parts for x in p)
     return surname, given, initials
 
 
@@ -93,7 +100,10 @@ def _is_office(role: str) -> bool:
 
 def parse(mention: EntityMention) -> _Name:
     surname, given, initials = _name_parts(mention.name)
-    return _Name(mention, surname, given, initials, [r for r in mention.roles if _is_office(r)])
+    org = mention.organisation or None
+    if org and is_generic(org):  # 'TSV', 'die Tafel': which one, the name does not say
+        org = None
+    return _Name(mention, surname, given, initials, [r for r in mention.roles if _is_office(r)], org)
 
 
 def blocking_keys(mention: EntityMention) -> set[str]:
@@ -268,12 +278,12 @@ def _reason(n: _Name, how: str, e: _Entity, docs: list[str]) -> str:
         basis = "the organisation agrees" if n.org else "titles and middle initials aside, no organisation differs"
         return f"{name}{org}: same person as in {others} ({basis})"
     if how == "only":
-        return f"{name} without organisation: the only person of this name is the one of {quoted(e.orgs[0])} ({others})"
+        return f"{name} {n.without}: the only person of this name is the one of {quoted(e.orgs[0])} ({others})"
     if how.startswith("role:"):
-        return (f"{name} without organisation: of the persons of this name, only the one of {quoted(e.orgs[0])} "
+        return (f"{name} {n.without}: of the persons of this name, only the one of {quoted(e.orgs[0])} "
                 f"has an agreeing role ({quoted(how[5:])})")
     if how.startswith("ambiguous:"):
-        return (f"{name} without organisation: several persons of this name ({how[10:]}) and nothing "
+        return (f"{name} {n.without}: several persons of this name ({how[10:]}) and nothing "
                 f"tells which, so it stays apart")
     if how == "initials":
         return f"{name} gives initials only: the one person they fit is {e.label()}"

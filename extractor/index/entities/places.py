@@ -24,6 +24,7 @@ from models.entities import EntityMention
 _SEATS = {w.strip(".") for w in SEAT_START if "." not in w.strip(".")} | {"ob", "an", "am", "im", "bei", "vor", "auf"}
 _ABBREVIATIONS = {("nrw",): ("nordrhein-westfalen",), ("bw",): ("baden-württemberg",), ("rlp",): ("rheinland-pfalz",),
                   ("mv",): ("mecklenburg-vorpommern",), ("m-v",): ("mecklenburg-vorpommern",)}
+_QUALIFIER_ABBREVIATIONS = {"br": "breisgau", "m": "main", "opf": "oberpfalz", "obb": "oberbayern", "ts": "taunus"}
 _GENERIC_VENUES = {place_key(v) for v in (
     "Rathaus", "Stadthalle", "Kurhaus", "Bürgerhaus", "Gemeindehaus", "Dorfgemeinschaftshaus", "Mehrzweckhalle",
     "Turnhalle", "Sporthalle", "Festhalle", "Festsaal", "Festzelt", "Aula", "Mensa", "Audimax", "Ratssaal",
@@ -44,11 +45,16 @@ def _parts(name: str) -> tuple[tuple[str, ...], tuple[str, ...] | None, bool]:
     if len(words) > 1 and words[0] in PLACE_KIND_PREFIX:
         words = words[1:]
     words = _ABBREVIATIONS.get(words, words)
+    # "Frankfurt a. M.", "Frankfurt/M.", "Frankfurt/Main" = "Frankfurt am Main"
+    if len(words) == 2 and (words[1] == "a.m" or "/" in name and words[1] in ("m", "main")):
+        words = (words[0], "am", "main")
     if "(" in name and ")" in name.split("(", 1)[1]:
         base = seat_words(place_key(name.split("(", 1)[0]))
         return words, (base if base and base != words else None), True
     for i, word in enumerate(words):
         if i >= 1 and word in _SEATS:
+            if words[-1] in _QUALIFIER_ABBREVIATIONS:  # "Freiburg i. Br." = "Freiburg im Breisgau"
+                words = (*words[:-1], _QUALIFIER_ABBREVIATIONS[words[-1]])
             return words, words[:i], False
     return words, None, False
 
@@ -87,7 +93,7 @@ def resolve(mentions: list[EntityMention]) -> list[Placed]:
     for m in mentions:
         words, base, bracketed = parts[m.mention_key]
         name = quoted(m.name)
-        if words in _GENERIC_VENUES:
+        if not words or words in _GENERIC_VENUES:
             placed.append(Placed(m, ("place-local", m.doc_id, *words), f"generic venue {name}: a place of report "
                                  f"{m.doc_id} only, not joined across reports", m.name))
             continue
