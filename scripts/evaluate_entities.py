@@ -13,6 +13,7 @@ resolved instead, and scored where they match a gold mention of the same report.
 
 from __future__ import annotations
 
+import gzip
 import json
 import sys
 from pathlib import Path
@@ -22,9 +23,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import typer  # noqa: E402
+from pydantic import ValidationError  # noqa: E402
 
 from extractor.evaluation.real_records import RealGoldError, load_gold_dir  # noqa: E402
-from extractor.evaluation.records import read_jsonl  # noqa: E402
 from extractor.index.entities import mentions_from_report, resolve  # noqa: E402
 from extractor.index.entities.scoring import (  # noqa: E402
     ClusterGoldError,
@@ -63,13 +64,19 @@ def _gold(set_name: str, split: str) -> tuple[list[EntityMention], dict[str, str
 
 def _predicted(path: Path, docs: set[str]) -> list[EntityMention]:
     found: list[EntityMention] = []
-    for number, obj in read_jsonl(path):
-        try:
-            report = EventReport.model_validate(obj)
-        except ValueError as exc:
-            raise ClusterGoldError([f"{path}:{number}: not an EventReport ({str(exc).splitlines()[0]})"]) from exc
-        if report.doc_id in docs:
-            found += mentions_from_report(report)
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rt", encoding="utf-8") as handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                report = EventReport.model_validate_json(line)
+            except ValidationError as exc:
+                first = exc.errors()[0]
+                where = ".".join(str(part) for part in first["loc"])
+                raise ClusterGoldError([f"{path}:{number}: not an EventReport ({where + ': ' if where else ''}{first['msg']})"]) from None
+            if report.doc_id in docs:
+                found += mentions_from_report(report)
     return found
 
 
@@ -122,8 +129,9 @@ def main(
                 reasons = {k: a.reason for k, a in resolved.items()}
                 names = {m.mention_key: m.name for m in mentions}
                 coverage = {"gold_mentions": len(mentions)}
-        except (ClusterGoldError, RealGoldError, OSError) as exc:
-            typer.echo(f"error: {exc}", err=True)
+        except (ClusterGoldError, RealGoldError, OSError, EOFError, UnicodeDecodeError) as exc:
+            for problem in getattr(exc, "problems", None) or [str(exc)]:
+                typer.echo(f"error: {problem}", err=True)
             raise typer.Exit(2) from None
         kinds = {m.mention_key: m.kind for m in scored}
         scores = bcubed(gold, assigned, kinds)

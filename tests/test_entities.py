@@ -468,6 +468,20 @@ def test_cluster_file_is_checked_against_the_records(tmp_path: Path) -> None:
     ]
 
 
+def test_predicted_mentions_are_aligned_to_gold_mentions_of_their_report() -> None:
+    from extractor.index.entities.scoring import align_predicted
+
+    gold = [EntityMention(mention_key="d1:org:0", doc_id="d1", kind="org", name="Bundesministerium für Arbeit und Soziales", acronym="BMAS"),
+            EntityMention(mention_key="d1:person:0", doc_id="d1", kind="person", name="Anna Schmidt"),
+            EntityMention(mention_key="d2:place:0", doc_id="d2", kind="place", name="Frankfurt am Main")]
+    pred = [EntityMention(mention_key="p1:org:0", doc_id="d1", kind="org", name="Bundesministeriums für Arbeit und Soziales"),
+            EntityMention(mention_key="p1:org:1", doc_id="d1", kind="org", name="Stadtwerke Talheim"),
+            EntityMention(mention_key="p1:person:0", doc_id="d1", kind="person", name="Dr. Anna Schmidt"),
+            EntityMention(mention_key="p2:place:0", doc_id="d2", kind="place", name="Frankfurt"),
+            EntityMention(mention_key="p3:place:0", doc_id="d3", kind="place", name="Frankfurt am Main")]
+    assert align_predicted(gold, pred) == {"p1:org:0": "d1:org:0", "p1:person:0": "d1:person:0", "p2:place:0": "d2:place:0"}
+
+
 def test_the_cluster_gold_fits_its_records() -> None:
     from extractor.evaluation.real_records import load_gold_dir
     from extractor.index.entities.scoring import gold_mentions_corpus, gold_mentions_real
@@ -478,7 +492,7 @@ def test_the_cluster_gold_fits_its_records() -> None:
     assert len(set(load_clusters(ROOT / "corpus" / "entities" / "real.json", real).values())) < len(real)
 
 
-def test_evaluate_script_reports_scores_and_refuses_bad_options() -> None:
+def test_evaluate_script_reports_scores_and_refuses_bad_options(tmp_path: Path) -> None:
     script = [sys.executable, str(ROOT / "scripts" / "evaluate_entities.py")]
     done = subprocess.run([*script, "--set", "corpus", "--json"], capture_output=True, text=True, cwd=ROOT)
     assert done.returncode == 0, done.stderr
@@ -488,3 +502,8 @@ def test_evaluate_script_reports_scores_and_refuses_bad_options() -> None:
     bad = subprocess.run([*script, "--split", "train"], capture_output=True, text=True, cwd=ROOT)
     assert bad.returncode == 2
     assert bad.stderr.strip() == "error: --set is corpus, real or both; --split is dev, test or all"
+    pred = tmp_path / "pred.jsonl"
+    pred.write_text('{"doc_id": "a01", "persons": []}\n{"doc_id": 7}\n', encoding="utf-8")
+    broken = subprocess.run([*script, "--set", "corpus", "--pred", str(pred)], capture_output=True, text=True, cwd=ROOT)
+    assert broken.returncode == 2
+    assert broken.stderr.strip() == f"error: {pred}:2: not an EventReport (doc_id: Input should be a valid string)"
