@@ -77,12 +77,20 @@ def resolve(mentions: Iterable[EntityMention]) -> list[EntityAssignment]:
         names[key] = display_name(shown, prefer_long=group[0].mention.kind != "org")
         ids[key] = entity_id(key)
     out = []
+    # One reason per entity, name and report, unless the report is among the few the reason lists:
+    # an entity named in thousands of reports gets its phrase built once, not per mention.
+    phrases: dict[tuple, str] = {}
     for m in given:
         p = placed[m.mention_key]
-        reason = p.reason or _same_name_reason(p.mention, docs[p.key], names[p.key])
-        # built without validation: every field is a str made here (a million mentions per ingest run)
-        out.append(EntityAssignment.model_construct(mention_key=m.mention_key, entity_id=ids[p.key],
-                                                    canonical_name=names[p.key], reason=reason))
+        reason = p.reason
+        if not reason:
+            listed = m.doc_id if m.doc_id in docs[p.key][:4] else None
+            memo = (p.key, m.name, listed)
+            if memo not in phrases:
+                phrases[memo] = _same_name_reason(p.mention, docs[p.key], names[p.key])
+            reason = phrases[memo]
+        out.append(EntityAssignment(mention_key=m.mention_key, entity_id=ids[p.key], canonical_name=names[p.key],
+                                    reason=reason))
     return out
 
 

@@ -306,7 +306,12 @@ def resolve(mentions: list[EntityMention]) -> list[Placed]:
     for surname in sorted(by_surname):
         for e in _resolve_surname(surname, by_surname[surname]):
             docs = sorted(e.docs)
+            phrases: dict[tuple, str] = {}  # as in entities.resolve: once per wording, not per mention
             for n, how in e.members:
                 display = n.mention.name if n.form == "full" else None
-                placed.append(Placed(n.mention, e.key, _reason(n, how, e, docs), display))
+                memo = (how, n.mention.name, n.org, n.mention.organisation,
+                        n.mention.doc_id if n.mention.doc_id in docs[:4] else None)
+                if memo not in phrases:
+                    phrases[memo] = _reason(n, how, e, docs)
+                placed.append(Placed(n.mention, e.key, phrases[memo], display))
     return placed
