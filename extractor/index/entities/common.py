@@ -10,14 +10,6 @@ from dataclasses import dataclass
 
 from models.entities import EntityMention
 
-# Roles that describe a part at the event, not an office: two people being 'Gast' proves nothing.
-EVENT_ROLES = {
-    "gast", "ehrengast", "redner", "rednerin", "gastredner", "gastrednerin", "festredner", "festrednerin",
-    "schirmherr", "schirmherrin", "moderator", "moderatorin", "preisträger", "preisträgerin", "jubilar",
-    "jubilarin", "teilnehmer", "teilnehmerin", "referent", "referentin", "podiumsgast", "grußwortredner",
-    "grußwortrednerin", "laudator", "laudatorin", "besucher", "besucherin",
-}
-
 
 @dataclass(frozen=True)
 class Placed:

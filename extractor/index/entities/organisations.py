@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from dataclasses import dataclass
 from functools import lru_cache
 
 from extractor.evaluation.matching import fold, org_key, stem
@@ -145,10 +146,21 @@ def blocking_keys(mention: EntityMention) -> set[str]:
     return keys
 
 
-def resolve(mentions: list[EntityMention]) -> list[Placed]:
-    # acronym -> long-form key -> docs that pair them
-    pairs: dict[str, dict[tuple[str, ...], set[str]]] = defaultdict(lambda: defaultdict(set))
+@dataclass
+class _Archive:
+    """What the mentions given together tell about each other."""
+
+    names: dict[tuple[str, ...], set[str]]  # long-form key -> names written
+    paired: dict[str, dict[tuple[str, ...], list[str]]]  # acronym -> long-form key -> reports pairing them
+    with_state: dict[tuple[str, ...], set[tuple[str, ...]]]  # key without state -> keys with one
+
+    def shown(self, key: tuple[str, ...]) -> str:
+        return quoted(min(self.names[key]))
+
+
+def _archive(mentions: list[EntityMention]) -> _Archive:
     names: dict[tuple[str, ...], set[str]] = defaultdict(set)
+    pairs: dict[str, dict[tuple[str, ...], set[str]]] = defaultdict(lambda: defaultdict(set))
     with_state: dict[tuple[str, ...], set[tuple[str, ...]]] = defaultdict(set)
     for m in mentions:
         key = canonical_key(m.name)
@@ -157,50 +169,50 @@ def resolve(mentions: list[EntityMention]) -> list[Placed]:
             pairs[acronym_key(m.acronym)][key].add(m.doc_id)
         if (stateless := _stateless(key)) is not None:
             with_state[stateless].add(key)
-    # sorted once: an acronym of a big body is paired in thousands of reports
+    # sorted once: the acronym of a big body is paired in thousands of reports
     paired = {acr: {k: sorted(docs) for k, docs in forms.items()} for acr, forms in pairs.items()}
+    return _Archive(names, paired, with_state)
 
-    def shown(key: tuple[str, ...]) -> str:
-        return quoted(min(names[key]))
 
-    placed = []
-    for m in mentions:
-        key = canonical_key(m.name)
-        short = acronym_key(m.name)
-        name = quoted(m.name)
-        own_acronym = bool(m.acronym) and acronym_key(m.acronym or "") != short
-        trailing = _trailing_acronym(m.name)
-        if not key or not own_acronym and key in _GENERIC_NAMES:
-            used = f" (the acronym of {len(pairs[short])} long forms elsewhere)" if len(pairs.get(short, ())) > 1 else ""
-            placed.append(Placed(m, ("org-local", m.doc_id, *key), f"generic name {name}{used}: the body "
-                                 f"of report {m.doc_id} itself, not joined across reports", m.name))
-        elif not own_acronym and short in pairs:
-            forms = paired[short]
-            if len(forms) == 1:
-                (long_key, docs), = forms.items()
-                placed.append(Placed(m, ("org", *long_key), f"{name} is the acronym of {shown(long_key)} in "
-                                     f"{docs_phrase(docs)}", None))
-            else:
-                listed = sorted(shown(k) for k in forms)
-                placed.append(Placed(m, ("org-acr", short), f"ambiguous: {name} is the acronym of {len(forms)} "
-                                     f"long forms ({'; '.join(listed[:3])}{'; …' if len(listed) > 3 else ''}), "
-                                     f"so it stays an entity of its own", m.name))
-        elif looks_like_acronym(m.name) and not own_acronym:
-            placed.append(Placed(m, ("org-acr", short), f"{name}: no report pairs this acronym with a long form",
-                                 m.name))
-        elif trailing and len(pairs.get(trailing[0], ())) == 1 and \
-                next(iter(pairs[trailing[0]]))[: len(trailing[1])] == trailing[1]:
-            (long_key, docs), = paired[trailing[0]].items()
-            placed.append(Placed(m, ("org", *long_key), f"{name} = {shown(long_key)}: its last word is the "
-                                 f"acronym of that long form in {docs_phrase(docs)}", m.name))
-        elif len(with_state.get(key, ())) == 1 and key not in with_state[key]:
-            (stated,) = with_state[key]
-            placed.append(Placed(m, ("org", *stated), f"{name} names no state; the only body of that name "
-                                 f"with one is {shown(stated)}", m.name))
-        elif len(with_state.get(key, ())) > 1:
-            listed = sorted(shown(k) for k in with_state[key])
-            placed.append(Placed(m, ("org", *key), f"{name} names no state, and bodies of that name exist in "
-                                 f"{len(listed)} states ({'; '.join(listed[:3])}): it stays apart", m.name))
-        else:
-            placed.append(Placed(m, ("org", *key), "", m.name))
-    return placed
+def _place(m: EntityMention, archive: _Archive) -> Placed:
+    key, short, name = canonical_key(m.name), acronym_key(m.name), quoted(m.name)
+    bare = not m.acronym or acronym_key(m.acronym) == short  # no acronym of its own beside the name
+    if not key:
+        return Placed(m, ("org-local", m.doc_id, m.mention_key), "no name to compare: an entity of its own", m.name)
+    if bare and key in _GENERIC_NAMES:
+        forms = archive.paired.get(short, {})
+        used = f" (the acronym of {len(forms)} long forms elsewhere)" if len(forms) > 1 else ""
+        return Placed(m, ("org-local", m.doc_id, *key), f"generic name {name}{used}: the body of report "
+                      f"{m.doc_id} itself, not joined across reports", m.name)
+    if bare and short in archive.paired:
+        forms = archive.paired[short]
+        if len(forms) == 1:
+            (long_key, docs), = forms.items()
+            return Placed(m, ("org", *long_key), f"{name} is the acronym of {archive.shown(long_key)} in "
+                          f"{docs_phrase(docs)}", None)
+        listed = sorted(archive.shown(k) for k in forms)
+        return Placed(m, ("org-acr", short), f"ambiguous: {name} is the acronym of {len(forms)} long forms "
+                      f"({'; '.join(listed[:3])}{'; …' if len(listed) > 3 else ''}), so it stays an entity of its own",
+                      m.name)
+    if bare and looks_like_acronym(m.name):
+        return Placed(m, ("org-acr", short), f"{name}: no report pairs this acronym with a long form", m.name)
+    trailing = _trailing_acronym(m.name)
+    if trailing and len(forms := archive.paired.get(trailing[0], {})) == 1:
+        (long_key, docs), = forms.items()
+        if long_key[: len(trailing[1])] == trailing[1]:
+            return Placed(m, ("org", *long_key), f"{name} = {archive.shown(long_key)}: its last word is the "
+                          f"acronym of that long form in {docs_phrase(docs)}", m.name)
+    stated = sorted(archive.with_state.get(key, ()))
+    if len(stated) == 1:
+        return Placed(m, ("org", *stated[0]), f"{name} names no state; the only body of that name with one is "
+                      f"{archive.shown(stated[0])}", m.name)
+    if len(stated) > 1:
+        listed = sorted(archive.shown(k) for k in stated)
+        return Placed(m, ("org", *key), f"{name} names no state, and bodies of that name exist in {len(listed)} "
+                      f"states ({'; '.join(listed[:3])}): it stays apart", m.name)
+    return Placed(m, ("org", *key), "", m.name)
+
+
+def resolve(mentions: list[EntityMention]) -> list[Placed]:
+    archive = _archive(mentions)
+    return [_place(m, archive) for m in mentions]

@@ -25,13 +25,20 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from extractor.evaluation.matching import fold, person_key, role_key, role_match, stem
-from extractor.index.entities.common import EVENT_ROLES, Placed, docs_phrase, quoted
+from extractor.index.entities.common import Placed, docs_phrase, quoted
 from extractor.index.entities.organisations import canonical_key as org_canonical_key
 from extractor.index.entities.organisations import is_generic, looks_like_acronym
 from models.entities import EntityMention
 
+# Roles that describe a part at the event, not an office: two people being 'Gast' proves nothing.
+_EVENT_ROLES = {
+    "gast", "ehrengast", "redner", "rednerin", "gastredner", "gastrednerin", "festredner", "festrednerin",
+    "schirmherr", "schirmherrin", "moderator", "moderatorin", "preisträger", "preisträgerin", "jubilar",
+    "jubilarin", "teilnehmer", "teilnehmerin", "referent", "referentin", "podiumsgast", "grußwortredner",
+    "grußwortrednerin", "laudator", "laudatorin", "besucher", "besucherin",
+}
 _PARTICLES = {"von", "van", "vom", "zu", "zum", "zur", "de", "der", "den", "di", "da", "le", "la", "ten", "ter"}
-_EVENT_ROLE_STEMS = {stem(r) for r in EVENT_ROLES}
+_EVENT_ROLE_STEMS = {stem(r) for r in _EVENT_ROLES}
 
 
 @dataclass
