@@ -48,6 +48,15 @@ def test_every_fact_of_every_record_comes_back_from_the_index(tmp_path):
             assert index.record(report.doc_id) == report
         assert index.record("r9-missing") is None
         assert index.counts() == {"reports": 5, "texts": 0, "entities": 10, "pending_keys": 0}
+    # The view of all mentions, one row each, as a browser shows them.
+    conn = sqlite3.connect(tmp_path / "a.sqlite")
+    rows = conn.execute('SELECT m.kind, m.n, m.i, m.start, m."end", m.text FROM mentions m JOIN reports r '
+                        "ON r.id = m.report_id WHERE r.doc_id = 'r1-fachtag-fulda' ORDER BY m.kind, m.n, m.i").fetchall()
+    expected = [(kind, n, i, m.start, m.end, m.text)
+                for kind, entries in (("org", reports[0].organisations), ("person", reports[0].persons),
+                                      ("place", reports[0].locations))
+                for n, entry in enumerate(entries) for i, m in enumerate(entry.mentions)]
+    assert rows == expected and len(rows) == 7
 
 
 def test_indexing_a_doc_id_again_replaces_its_rows(tmp_path):

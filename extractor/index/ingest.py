@@ -26,7 +26,7 @@ from pydantic import ValidationError
 from extractor.index.linking import Resolver, default_resolver, resolve_pending
 from extractor.index.normalise import date_bounds, fold, name_words
 from extractor.index.schema import IndexBusyError, open_index
-from models import EventReport
+from models import EventReport, Mention
 
 # Records per transaction. Larger batches index faster; a kill loses at most one batch.
 DEFAULT_BATCH_SIZE = 1000
@@ -34,7 +34,7 @@ DEFAULT_BATCH_SIZE = 1000
 # see its records while it runs.
 COMMIT_SECONDS = 2.0
 
-_CHILD_TABLES = ("persons", "roles", "organisations", "places", "mentions", "quantities", "dates",
+_CHILD_TABLES = ("persons", "roles", "organisations", "places", "quantities", "dates",
                  "organisers", "entity_keys")
 _ENTITY_TABLES = {"person": "persons", "org": "organisations", "place": "places"}
 
@@ -63,6 +63,7 @@ class IngestStats:
     texts_without_record: int = 0
     resolved_mentions: int = 0
     seconds: float = 0.0
+    resolve_seconds: float = 0.0  # of `seconds`, spent in entity resolution
 
     @property
     def records_per_second(self) -> float:
@@ -71,6 +72,10 @@ class IngestStats:
 
 def _json_list(values: list[str]) -> str | None:
     return json.dumps(values, ensure_ascii=False) if values else None
+
+
+def _offsets(mentions: list[Mention]) -> str:
+    return json.dumps([[m.start, m.end, m.text] for m in mentions], ensure_ascii=False, separators=(",", ":"))
 
 
 class Writer:
@@ -83,6 +88,7 @@ class Writer:
         self._in_tx = False
         self._rows: dict[str, list[tuple[Any, ...]]] = {table: [] for table in _CHILD_TABLES}
         self._fts: list[tuple[int, str, str]] = []
+        self._name_fts: list[tuple[int, str]] = []
         self._pending: set[str] = set()
         self._names: dict[tuple[str, str], int] = {}
         self._roles: dict[str, int] = {}
@@ -115,6 +121,7 @@ class Writer:
         for rows in self._rows.values():
             rows.clear()
         self._fts.clear()
+        self._name_fts.clear()
         self._pending.clear()
         # Ids handed out inside the rolled-back transaction no longer exist.
         self._names.clear()
@@ -126,8 +133,10 @@ class Writer:
     def resolve(self) -> int:
         """Run entity resolution over every pending key (own transaction); returns entries resolved."""
         self.commit()
+        started = time.perf_counter()
         count = resolve_pending(self.conn, self.resolver)
         self.stats.resolved_mentions += count
+        self.stats.resolve_seconds += time.perf_counter() - started
         return count
 
     def close(self) -> None:
@@ -190,18 +199,16 @@ class Writer:
 
     def _children(self, rid: int, report: EventReport) -> None:
         rows = self._rows
-        mentions = rows["mentions"]
         for n, person in enumerate(report.persons):
             rows["persons"].append((rid, n, person.name, self._name_id("person", person.name, None),
-                                    person.organisation, _json_list(person.titles)))
+                                    person.organisation, _json_list(person.titles), _offsets(person.mentions)))
             rows["roles"].extend((rid, n, i, self._role_id(role)) for i, role in enumerate(person.roles))
-            mentions.extend((rid, "person", n, i, m.start, m.end, m.text) for i, m in enumerate(person.mentions))
         for n, org in enumerate(report.organisations):
-            rows["organisations"].append((rid, n, org.name, self._name_id("org", org.name, org.acronym), org.acronym))
-            mentions.extend((rid, "org", n, i, m.start, m.end, m.text) for i, m in enumerate(org.mentions))
+            rows["organisations"].append((rid, n, org.name, self._name_id("org", org.name, org.acronym), org.acronym,
+                                          _offsets(org.mentions)))
         for n, place in enumerate(report.locations):
-            rows["places"].append((rid, n, place.name, self._name_id("place", place.name, None), place.kind))
-            mentions.extend((rid, "place", n, i, m.start, m.end, m.text) for i, m in enumerate(place.mentions))
+            rows["places"].append((rid, n, place.name, self._name_id("place", place.name, None), place.kind,
+                                   _offsets(place.mentions)))
         rows["quantities"].extend(
             (rid, n, q.value, q.unit, q.text, q.qualifier, q.mention.start, q.mention.end,
              None if q.mention.text == q.text else q.mention.text)
@@ -222,16 +229,15 @@ class Writer:
 
     def _name_id(self, kind: str, name: str, acronym: str | None) -> int:
         # Organisation names carry their acronym, so "--org BMAS" finds the long form too.
-        key = (kind, name if acronym is None else f"{name}\x1f{acronym}")
+        key = (kind, name, acronym or "")
         found = self._names.get(key)
         if found is None:
-            stored = key[1]
-            row = self.conn.execute("SELECT id FROM names WHERE kind = ? AND name = ?", (kind, stored)).fetchone()
+            row = self.conn.execute("SELECT id FROM names WHERE kind = ? AND name = ? AND acronym = ?", key).fetchone()
             if row is None:
                 norm = " ".join(name_words(name, acronym))
-                found = self.conn.execute("INSERT INTO names (kind, name, norm) VALUES (?, ?, ?)",
-                                          (kind, stored, norm)).lastrowid
-                self.conn.execute("INSERT INTO names_fts (rowid, norm) VALUES (?, ?)", (found, norm))
+                found = self.conn.execute("INSERT INTO names (kind, name, acronym, norm) VALUES (?, ?, ?, ?)",
+                                          (*key, norm)).lastrowid
+                self._name_fts.append((found, norm))
             else:
                 found = row[0]
             self._names[key] = found
@@ -255,17 +261,19 @@ class Writer:
         if self._fts:
             conn.executemany("INSERT INTO report_fts (rowid, title, body) VALUES (?, ?, ?)", self._fts)
             self._fts.clear()
+        if self._name_fts:
+            conn.executemany("INSERT INTO names_fts (rowid, norm) VALUES (?, ?)", self._name_fts)
+            self._name_fts.clear()
         if self._pending:
             conn.executemany("INSERT OR IGNORE INTO pending_keys (key) VALUES (?)", ((k,) for k in self._pending))
             self._pending.clear()
 
 
 _INSERTS = {
-    "persons": "?, ?, ?, ?, ?, ?, NULL, NULL",
+    "persons": "?, ?, ?, ?, ?, ?, ?, NULL, NULL",
     "roles": "?, ?, ?, ?",
-    "organisations": "?, ?, ?, ?, ?, NULL, NULL",
-    "places": "?, ?, ?, ?, ?, NULL, NULL",
-    "mentions": "?, ?, ?, ?, ?, ?, ?",
+    "organisations": "?, ?, ?, ?, ?, ?, NULL, NULL",
+    "places": "?, ?, ?, ?, ?, ?, NULL, NULL",
     "quantities": "?, ?, ?, ?, ?, ?, ?, ?, ?",
     "dates": "?, ?, ?, ?, ?, ?, ?, ?, ?",
     "organisers": "?, ?, ?",

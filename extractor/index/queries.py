@@ -229,7 +229,6 @@ class Index:
         if role_ids:
             conds.append(f"EXISTS (SELECT 1 FROM roles ro WHERE ro.report_id = t.report_id AND ro.n = t.n AND ro.role_id IN ({_JSON_IDS}))")
             params.append(json.dumps(role_ids))
-        kind = {"persons": "person", "organisations": "org", "places": "place"}[table]
         result = []
         for entry in self.conn.execute(f"SELECT t.* FROM {table} t WHERE {' AND '.join(conds)} ORDER BY t.n", params):
             value = entry["name"]
@@ -240,18 +239,13 @@ class Index:
             elif table == "organisations" and entry["acronym"]:
                 value = f"{value} ({entry['acronym']})"
             result.append(MatchedFact(field=field_name, value=value, entity_id=entry["entity_id"],
-                                      mentions=self._mentions(rid, kind, entry["n"])))
+                                      mentions=_mentions(entry["mentions"])))
         return result
 
     def _roles(self, rid: int, n: int) -> list[str]:
         return [r[0] for r in self.conn.execute(
             "SELECT rn.role FROM roles ro JOIN role_names rn ON rn.id = ro.role_id "
             "WHERE ro.report_id = ? AND ro.n = ? ORDER BY ro.i", (rid, n))]
-
-    def _mentions(self, rid: int, kind: str, n: int) -> list[Mention]:
-        return [Mention(start=m[0], end=m[1], text=m[2]) for m in self.conn.execute(
-            'SELECT start, "end", text FROM mentions WHERE report_id = ? AND kind = ? AND n = ? ORDER BY i',
-            (rid, kind, n))]
 
     # -- entities ----------------------------------------------------------------------------
 
@@ -288,7 +282,7 @@ class Index:
                 organisation=entry["organisation"] if "organisation" in keys else None,
                 titles=json.loads(entry["titles"]) if "titles" in keys and entry["titles"] else [],
                 roles=self._roles(rid, n) if table == "persons" else [],
-                mentions=self._mentions(rid, summary.kind, n),
+                mentions=_mentions(entry["mentions"]),
             ))
         return EntityDetail(entity=summary, entries=entries, total=summary.mentions)
 
@@ -319,6 +313,10 @@ class Index:
             "entities": one("SELECT COUNT(*) FROM entities"),
             "pending_keys": one("SELECT COUNT(*) FROM pending_keys"),
         }
+
+
+def _mentions(stored: str) -> list[Mention]:
+    return [Mention(start=start, end=end, text=text) for start, end, text in json.loads(stored)]
 
 
 def _event(row: sqlite3.Row) -> Event | None:

@@ -10,16 +10,17 @@ from typing import Any
 from models import EventReport
 
 
+def offsets(stored: str) -> list[dict[str, Any]]:
+    """The mentions of an entry from their stored JSON ([[start, end, text], ...])."""
+    return [{"start": start, "end": end, "text": text} for start, end, text in json.loads(stored)]
+
+
 def load_record(conn: sqlite3.Connection, doc_id: str) -> EventReport | None:
     """The EventReport stored for `doc_id` (equal to the one indexed), or None."""
     row = conn.execute("SELECT * FROM reports WHERE doc_id = ?", (doc_id,)).fetchone()
     if row is None:
         return None
     rid = row["id"]
-    mentions: dict[tuple[str, int], list[dict[str, Any]]] = {}
-    for kind, n, start, end, text in conn.execute(
-            'SELECT kind, n, start, "end", text FROM mentions WHERE report_id = ? ORDER BY kind, n, i', (rid,)):
-        mentions.setdefault((kind, n), []).append({"start": start, "end": end, "text": text})
     roles: dict[int, list[str]] = {}
     for n, role in conn.execute("SELECT ro.n, rn.role FROM roles ro JOIN role_names rn ON rn.id = ro.role_id "
                                 "WHERE ro.report_id = ? ORDER BY ro.n, ro.i", (rid,)):
@@ -33,11 +34,11 @@ def load_record(conn: sqlite3.Connection, doc_id: str) -> EventReport | None:
         "title": row["title"], "published": row["published"], "language": row["language"],
         "persons": [{"name": p["name"], "roles": roles.get(p["n"], []), "organisation": p["organisation"],
                      "titles": json.loads(p["titles"]) if p["titles"] else [],
-                     "mentions": mentions.get(("person", p["n"]), [])}
+                     "mentions": offsets(p["mentions"])}
                     for p in rows("SELECT * FROM persons WHERE report_id = ? ORDER BY n")],
-        "organisations": [{"name": o["name"], "acronym": o["acronym"], "mentions": mentions.get(("org", o["n"]), [])}
+        "organisations": [{"name": o["name"], "acronym": o["acronym"], "mentions": offsets(o["mentions"])}
                           for o in rows("SELECT * FROM organisations WHERE report_id = ? ORDER BY n")],
-        "locations": [{"name": p["name"], "kind": p["kind"], "mentions": mentions.get(("place", p["n"]), [])}
+        "locations": [{"name": p["name"], "kind": p["kind"], "mentions": offsets(p["mentions"])}
                       for p in rows("SELECT * FROM places WHERE report_id = ? ORDER BY n")],
         "quantities": [{"value": q["value"], "unit": q["unit"], "text": q["text"], "qualifier": q["qualifier"],
                         "mention": {"start": q["start"], "end": q["end"], "text": q["text"] if q["mention_text"] is None else q["mention_text"]}}
