@@ -191,8 +191,8 @@ def test_person_without_organisation_joins_only_a_single_candidate() -> None:
     talheim, bare, brandt = ids(double)
     assert len({talheim, bare, brandt}) == 3
     assert by_key(double)[double[1].mention_key].reason == (
-        "'Thomas Müller' without organisation: several persons of this name ('Thomas Müller' of 'Stadtwerke Talheim'; "
-        "'Thomas Müller' of 'Tischlerei Brandt GmbH') and nothing tells which, so it stays apart")
+        "'Thomas Müller' without organisation: 2 namesakes (of 'Stadtwerke Talheim'; of 'Tischlerei Brandt GmbH'), "
+        "nothing tells which, so it stays apart")
 
 
 def test_an_agreeing_role_picks_the_candidate_but_an_event_role_does_not() -> None:
@@ -235,6 +235,20 @@ def test_surname_only_needs_evidence() -> None:
     found = by_key(ms)
     assert found[ms[1].mention_key].reason == "'Lackner' is a surname only: its organisation 'THW' agrees with 'Sabine Lackner' of 'Bundesanstalt Technisches Hilfswerk'"
     assert found[ms[2].mention_key].reason == "'Lackner' is a surname only, with nothing tying it to a person of another report"
+
+
+def test_reasons_stay_short_however_many_namesakes_and_reports() -> None:
+    """Reasons are stored with every mention: lists are cut to a few items, long names to 60 characters."""
+    long_org = "Gemeinnützige Gesellschaft für berufliche Bildung und Beschäftigungsförderung im Landkreis Talheim-Nord {}"
+    ms = [person(f"n{i}", "Maximiliane Theodora Müller-Lüdenscheidt", long_org.format(i), ("Geschäftsführerin",))
+          for i in range(30)]
+    ms += [person(f"m{i}", "Maximiliane Theodora Müller-Lüdenscheidt", roles=("Gast",)) for i in range(30)]
+    ms += [org(f"o{i}", long_org.format(0), "GGBB") for i in range(30)] + [org(f"o{i}", "GGBB") for i in range(30, 40)]
+    ms += [place(f"p{i}", "Neustadt an der " + "Weinstraße" * 3 + str(i)) for i in range(10)] + [place("p99", "Neustadt")]
+    found = resolve(ms)
+    assert max(len(a.reason) for a in found) <= 200
+    ambiguous = by_key(ms)[ms[30].mention_key].reason
+    assert "30 namesakes" in ambiguous and "and 28 more" in ambiguous
 
 
 def test_surname_only_never_joins_another_person_of_its_report() -> None:

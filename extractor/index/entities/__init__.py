@@ -27,6 +27,8 @@ from models.entities import EntityAssignment, EntityMention
 
 __all__ = ["blocking_keys", "mentions_from_report", "resolve"]
 
+# Reasons are stored with every mention in the index: at most this many characters.
+REASON_LIMIT = 200
 _KINDS = {"person": persons, "org": organisations, "place": places}
 _NOUN = {"person": "person", "org": "organisation", "place": "place"}
 
@@ -59,8 +61,9 @@ def resolve(mentions: Iterable[EntityMention]) -> list[EntityAssignment]:
         if m.mention_key in seen:
             raise ValueError(f"mention_key {m.mention_key!r} is given twice")
         seen.add(m.mention_key)
+    # Each kind's resolver is order-independent itself (it sorts where an order could matter).
     by_kind: dict[str, list[EntityMention]] = defaultdict(list)
-    for m in sorted(given, key=lambda m: m.mention_key):
+    for m in given:
         by_kind[m.kind].append(m)
     placed: dict[str, Placed] = {}
     for kind, group in by_kind.items():
@@ -70,33 +73,35 @@ def resolve(mentions: Iterable[EntityMention]) -> list[EntityAssignment]:
     members: dict[tuple[str, ...], list[Placed]] = defaultdict(list)
     for p in placed.values():
         members[p.key].append(p)
-    names, docs, ids = {}, {}, {}
+    entities: dict[tuple[str, ...], tuple[str, str, list[str]]] = {}  # key -> id, display name, sorted docs
     for key, group in members.items():
-        docs[key] = sorted({p.mention.doc_id for p in group})
+        if len(group) == 1:  # most entities of an archive: no counting, no sorting
+            p = group[0]
+            entities[key] = (entity_id(key), p.display or p.mention.name, [p.mention.doc_id])
+            continue
         shown = [p.display for p in group if p.display] or [p.mention.name for p in group]
-        names[key] = display_name(shown, prefer_long=group[0].mention.kind != "org")
-        ids[key] = entity_id(key)
+        entities[key] = (entity_id(key), display_name(shown, prefer_long=group[0].mention.kind != "org"),
+                         sorted({p.mention.doc_id for p in group}))
     out = []
     # One reason per entity, name and report, unless the report is among the few the reason lists:
     # an entity named in thousands of reports gets its phrase built once, not per mention.
     phrases: dict[tuple, str] = {}
     for m in given:
         p = placed[m.mention_key]
+        ident, name, docs = entities[p.key]
         reason = p.reason
         if not reason:
-            listed = m.doc_id if m.doc_id in docs[p.key][:4] else None
-            memo = (p.key, m.name, listed)
-            if memo not in phrases:
-                phrases[memo] = _same_name_reason(p.mention, docs[p.key], names[p.key])
-            reason = phrases[memo]
-        out.append(EntityAssignment(mention_key=m.mention_key, entity_id=ids[p.key], canonical_name=names[p.key],
-                                    reason=reason))
+            memo = (p.key, m.name, m.doc_id if m.doc_id in docs[:4] else None)
+            reason = phrases.get(memo) or phrases.setdefault(memo, _same_name_reason(m, docs, name))
+        if len(reason) > REASON_LIMIT:  # the wording keeps most reasons far below; this is the bound
+            reason = reason[: REASON_LIMIT - 1] + "…"
+        out.append(EntityAssignment(mention_key=m.mention_key, entity_id=ident, canonical_name=name, reason=reason))
     return out
 
 
 def _same_name_reason(m: EntityMention, docs: list[str], canonical: str) -> str:
     """Organisations and places joined by their key alone."""
-    others = docs_phrase(docs, exclude=m.doc_id)
+    others = docs_phrase(docs, exclude=m.doc_id) if len(docs) > 1 else ""
     variant = ""
     if m.name != canonical:
         variant = f" = {quoted(canonical)}" + (" (case endings, article, legal form aside)" if m.kind == "org" else "")

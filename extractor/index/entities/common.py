@@ -54,5 +54,12 @@ def docs_phrase(docs: Iterable[str], exclude: str | None = None, limit: int = 3)
     return ", ".join(first[:limit]) + f" and {total - limit} more"
 
 
-def quoted(text: str) -> str:
-    return "'" + text + "'"
+def quoted(text: str, limit: int = 60) -> str:
+    """'text' in quotes, cut to `limit` characters: reasons are stored with every mention."""
+    return "'" + (text if len(text) <= limit else text[: limit - 1] + "…") + "'"
+
+
+def listed(items: list[str], limit: int = 2) -> str:
+    """'a; b' or 'a; b and 3 more': the first few of a sorted list."""
+    shown = "; ".join(items[:limit])
+    return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")

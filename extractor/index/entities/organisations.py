@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from extractor.evaluation.matching import fold, org_key, stem
-from extractor.index.entities.common import Placed, docs_phrase, quoted
+from extractor.index.entities.common import Placed, docs_phrase, listed, quoted
 from models.entities import EntityMention
 
 # State adjective (as stemmed by org_key) -> the state's name key.
@@ -190,10 +190,8 @@ def _place(m: EntityMention, archive: _Archive) -> Placed:
             (long_key, docs), = forms.items()
             return Placed(m, ("org", *long_key), f"{name} is the acronym of {archive.shown(long_key)} in "
                           f"{docs_phrase(docs)}", None)
-        listed = sorted(archive.shown(k) for k in forms)
         return Placed(m, ("org-acr", short), f"ambiguous: {name} is the acronym of {len(forms)} long forms "
-                      f"({'; '.join(listed[:3])}{'; …' if len(listed) > 3 else ''}), so it stays an entity of its own",
-                      m.name)
+                      f"({listed(sorted(archive.shown(k) for k in forms))}), so it stays an entity of its own", m.name)
     if bare and looks_like_acronym(m.name):
         return Placed(m, ("org-acr", short), f"{name}: no report pairs this acronym with a long form", m.name)
     trailing = _trailing_acronym(m.name)
@@ -207,9 +205,8 @@ def _place(m: EntityMention, archive: _Archive) -> Placed:
         return Placed(m, ("org", *stated[0]), f"{name} names no state; the only body of that name with one is "
                       f"{archive.shown(stated[0])}", m.name)
     if len(stated) > 1:
-        listed = sorted(archive.shown(k) for k in stated)
-        return Placed(m, ("org", *key), f"{name} names no state, and bodies of that name exist in {len(listed)} "
-                      f"states ({'; '.join(listed[:3])}): it stays apart", m.name)
+        return Placed(m, ("org", *key), f"{name} names no state, and bodies of that name exist in {len(stated)} "
+                      f"states ({listed(sorted(archive.shown(k) for k in stated))}): it stays apart", m.name)
     return Placed(m, ("org", *key), "", m.name)
 
 

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from extractor.evaluation.matching import fold, person_key, role_key, role_match, stem
-from extractor.index.entities.common import Placed, docs_phrase, quoted
+from extractor.index.entities.common import Placed, docs_phrase, listed, quoted
 from extractor.index.entities.organisations import canonical_key as org_canonical_key
 from extractor.index.entities.organisations import is_generic, looks_like_acronym
 from models.entities import EntityMention
@@ -115,7 +115,7 @@ def parse(mention: EntityMention) -> _Name:
 
 def blocking_keys(mention: EntityMention) -> set[str]:
     """The surname: no rule joins two persons of different surnames."""
-    return {"person:" + parse(mention).surname}
+    return {"person:" + _name_parts(mention.name)[0]}
 
 
 # --- evidence ----------------------------------------------------------------------------------
@@ -221,7 +221,8 @@ def _by_name(names: list[_Name], surname: str, given: str) -> list[_Entity]:
         if len(fitting) == 1:
             fitting[0][0].members.append((n, "role:" + fitting[0][1]))
         else:
-            ambiguous.members.append((n, "ambiguous:" + "; ".join(e.label() for e in entities)))
+            orgs = listed(["of " + quoted(e.orgs[0], 40) for e in entities])
+            ambiguous.members.append((n, f"ambiguous:{len(entities)}:{orgs}"))
     return entities + ([ambiguous] if ambiguous.members else [])
 
 
@@ -290,8 +291,8 @@ def _reason(n: _Name, how: str, e: _Entity, docs: list[str]) -> str:
         return (f"{name} {n.without}: of the persons of this name, only the one of {quoted(e.orgs[0])} "
                 f"has an agreeing role ({quoted(how[5:])})")
     if how.startswith("ambiguous:"):
-        return (f"{name} {n.without}: several persons of this name ({how[10:]}) and nothing "
-                f"tells which, so it stays apart")
+        count, _, orgs = how[10:].partition(":")
+        return f"{name} {n.without}: {count} namesakes ({orgs}), nothing tells which, so it stays apart"
     if how == "initials":
         return f"{name} gives initials only: the one person they fit is {e.label()}"
     if how.startswith("bare-org:"):

@@ -18,7 +18,7 @@ from collections import defaultdict
 from functools import lru_cache
 
 from extractor.evaluation.matching import PLACE_KIND_PREFIX, SEAT_START, place_key, seat_words
-from extractor.index.entities.common import Placed, docs_phrase, quoted
+from extractor.index.entities.common import Placed, docs_phrase, listed, quoted
 from models.entities import EntityMention
 
 _SEATS = {w.strip(".") for w in SEAT_START if "." not in w.strip(".")} | {"ob", "an", "am", "im", "bei", "vor", "auf"}
@@ -111,7 +111,7 @@ def resolve(mentions: list[EntityMention]) -> list[Placed]:
             reason = f"{name} read as {quoted(target)}, the only place of that name with a seat qualifier ({docs_phrase(docs)})"
             placed.append(Placed(m, ("place", *full), reason, m.name))
         elif len(forms) > 1:
-            targets = "; ".join(sorted(min(shown[f]) for f in forms))
+            targets = listed(sorted(min(shown[f]) for f in forms))
             reason = f"{name} could be any of {len(forms)} places ({targets}), so it stays apart"
             placed.append(Placed(m, ("place", *read_as), reason if not note else note + "; " + reason, m.name))
         else:
