@@ -77,6 +77,10 @@ def test_search_table_and_the_environment_default(built, monkeypatch):
     assert "Netzwerktreffen der Handwerkskammer Kassel" in result.stdout
     assert "person: Thomas Müller (Hauptgeschäftsführer; Handwerkskammer Kassel)" in result.stdout
     assert "r4-sommerfest" not in result.stdout
+    assert "snippet" not in result.stdout  # no query, no snippet column
+    with_query = runner.invoke(app, ["search", "stärken"])
+    assert "snippet" in with_query.stdout and "matched" not in with_query.stdout
+    assert "Die HWK will die Ausbildung im Handwerk [stärken]." in with_query.stdout
     none = runner.invoke(app, ["search", "Zeppelin"])
     assert (none.exit_code, none.stdout, none.stderr) == (0, "", "no report matches\n")
 

@@ -37,8 +37,13 @@ def test_a_word_is_found_inside_compounds_and_the_headline_ranks_first(index):
 
 
 def test_all_words_must_occur_and_quotes_keep_a_phrase(index):
-    # r5 has "Kassel" in its headline, r3 only in its text.
-    assert ids(index.search("Ausbildung Kassel")) == ["r5-netzwerktreffen", "r3-pflegekonferenz"]
+    # r3's text has two compounds of "Ausbildung" (Pflegeausbildung, Ausbildungsbetriebe), r5 one.
+    assert ids(index.search("Ausbildung Kassel")) == ["r3-pflegekonferenz", "r5-netzwerktreffen"]
+    # The expansion the word index looks up: every indexed word containing the query word.
+    assert index._match_expression(["Ausbildung"]) == (
+        '("ausbildung" OR "berufsausbildung" OR "pflegeausbildung" OR "ausbildungsplätze" OR "ausbildungsbetriebe")')
+    # Words under three characters (no trigram) match whole words only.
+    assert ids(index.search("AG")) == ["r4-sommerfest"]
     assert ids(index.search('"Frankfurt am Main"')) == ["r3-pflegekonferenz"]
     assert ids(index.search("Lehrwerkstätten")) == ["r1-fachtag-fulda"]  # only in the text, not the headline
     assert index.search("Zeppelin") == []
@@ -118,8 +123,8 @@ def test_bad_search_input_gets_a_sentence(index):
         index.search(date_from="13.05.2024")
     with pytest.raises(ValueError, match="--to must be a date"):
         index.search(date_to="2024-13")
-    with pytest.raises(ValueError, match="the query 'an' has no word of 3 or more characters"):
-        index.search("an")
+    with pytest.raises(ValueError, match="the query '– !' has no word to search for"):
+        index.search("– !")
     with pytest.raises(ValueError, match="--org 'der' has no name words"):
         index.search(org="der")
     with pytest.raises(ValueError, match="limit must be 1 or more"):
@@ -128,7 +133,7 @@ def test_bad_search_input_gets_a_sentence(index):
 
 
 def test_query_terms_and_snippets():
-    assert query_terms('Tag der "offenen Tür" am See') == ["Tag", "der", "offenen Tür", "See"]
+    assert query_terms('Tag der "offenen Tür" am See –') == ["Tag", "der", "offenen Tür", "am", "See"]
     text = "Erste Zeile.\n\nIm Rathaus   trafen sich Ehrenamtliche zum Austausch über das Ehrenamt."
     assert make_snippet(text, ["ehrenamt"], width=60) == (
         "…trafen sich [Ehrenamt]liche zum Austausch über das [Ehrenamt].")

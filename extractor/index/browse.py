@@ -38,7 +38,7 @@ GROUP BY p.report_id, p.n
 ORDER BY p.entity_id, r.date, r.doc_id
 """.strip()
 
-_HIDDEN = ("meta", "names", "names_fts", "role_names", "entity_keys", "pending_keys", "pending_entities",
+_HIDDEN = ("meta", "names", "names_fts", "role_names", "keys", "entity_keys", "pending_keys", "pending_entities",
            "report_fts", "roles")
 
 

@@ -137,8 +137,12 @@ def search_command(
     if not hits:
         _err().print("no report matches")
         return
+    # Columns that no hit fills (matched without filters, snippet without a query) are left out.
+    columns = ["#", "date", "report", "event"]
+    columns += ["matched"] if any(hit.matched for hit in hits) else []
+    columns += ["snippet"] if any(hit.snippet for hit in hits) else []
     table = Table(show_lines=True)
-    for column in ("#", "date", "report", "event", "matched", "snippet"):
+    for column in columns:
         table.add_column(column, overflow="fold")
     for number, hit in enumerate(hits, start=1):
         event = hit.event
@@ -147,8 +151,12 @@ def search_command(
             frame += f" · {event.participants} Teilnehmende"
         report = Text(hit.title or "(no title)")
         report.append(f"\n{hit.doc_id}", style="dim")
-        matched = "\n".join(f"{m.field}: {m.value}" for m in hit.matched)
-        table.add_row(str(number), hit.date or "", report, Text(frame), Text(matched), Text(hit.snippet or ""))
+        cells: list = [str(number), hit.date or "", report, Text(frame)]
+        if "matched" in columns:
+            cells.append(Text("\n".join(f"{m.field}: {m.value}" for m in hit.matched)))
+        if "snippet" in columns:
+            cells.append(Text(hit.snippet or ""))
+        table.add_row(*cells)
     _out().print(table)
 
 

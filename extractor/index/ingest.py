@@ -24,7 +24,7 @@ from typing import IO, Any
 from pydantic import ValidationError
 
 from extractor.index.linking import Resolver, default_resolver, resolve_pending
-from extractor.index.normalise import date_bounds, fold, name_words
+from extractor.index.normalise import date_bounds, fold, name_words, text_words
 from extractor.index.schema import IndexBusyError, open_index
 from models import EventReport, Mention
 
@@ -34,8 +34,8 @@ DEFAULT_BATCH_SIZE = 1000
 # see its records while it runs.
 COMMIT_SECONDS = 2.0
 
-_CHILD_TABLES = ("persons", "roles", "organisations", "places", "quantities", "dates",
-                 "organisers", "entity_keys")
+_CHILD_TABLES = ("persons", "roles", "organisations", "places", "quantities", "dates", "organisers")
+_BUFFERED = (*_CHILD_TABLES, "entity_keys")
 _ENTITY_TABLES = {"person": "persons", "org": "organisations", "place": "places"}
 
 
@@ -74,6 +74,10 @@ def _json_list(values: list[str]) -> str | None:
     return json.dumps(values, ensure_ascii=False) if values else None
 
 
+def _json_ids(ids: list[int] | None) -> str | None:
+    return json.dumps(ids, separators=(",", ":")) if ids else None
+
+
 def _offsets(mentions: list[Mention]) -> str:
     return json.dumps([[m.start, m.end, m.text] for m in mentions], ensure_ascii=False, separators=(",", ":"))
 
@@ -86,11 +90,14 @@ class Writer:
         self.conn = open_index(self.path, create=True)
         self.resolver = resolver or default_resolver()
         self._in_tx = False
-        self._rows: dict[str, list[tuple[Any, ...]]] = {table: [] for table in _CHILD_TABLES}
+        self._rows: dict[str, list[tuple[Any, ...]]] = {table: [] for table in _BUFFERED}
         self._fts: list[tuple[int, str, str]] = []
         self._name_fts: list[tuple[int, str]] = []
-        self._pending: set[str] = set()
-        self._names: dict[tuple[str, str], int] = {}
+        self._word_fts: list[tuple[int, str]] = []
+        self._words: set[str] = set()
+        self._pending: set[int] = set()
+        self._keys: dict[str, int] = {}
+        self._names: dict[tuple[str, str, str], int] = {}
         self._roles: dict[str, int] = {}
         self.stats = IngestStats()
         self.batch_records = 0
@@ -122,10 +129,13 @@ class Writer:
             rows.clear()
         self._fts.clear()
         self._name_fts.clear()
+        self._word_fts.clear()
         self._pending.clear()
         # Ids handed out inside the rolled-back transaction no longer exist.
         self._names.clear()
         self._roles.clear()
+        self._keys.clear()
+        self._words.clear()
 
     def batch_due(self, batch_size: int) -> bool:
         return self.batch_records >= batch_size or time.monotonic() - self._batch_started >= COMMIT_SECONDS
@@ -169,6 +179,7 @@ class Writer:
                 values,
             ).lastrowid
         self._fts.append((rid, report.title or "", body))
+        self._note_words(report.title)
         self._children(rid, report)
         self.stats.records += 1
         self.batch_records += 1
@@ -182,33 +193,47 @@ class Writer:
             self.stats.texts_without_record += 1
             return False
         self.conn.execute("UPDATE report_fts SET body = ? WHERE rowid = ?", (text, found[0]))
+        self._note_words(text)
         self.stats.texts += 1
         self.batch_records += 1
         return True
 
     def _delete(self, rid: int) -> None:
         conn = self.conn
-        # The old entries leave their entities: those must be counted (and maybe split) again.
-        conn.execute("INSERT OR IGNORE INTO pending_keys (key) SELECT key FROM entity_keys WHERE report_id = ?", (rid,))
-        for table in _ENTITY_TABLES.values():
-            conn.execute(f"INSERT OR IGNORE INTO pending_entities (entity_id) SELECT entity_id FROM {table} "
-                         "WHERE report_id = ? AND entity_id IS NOT NULL", (rid,))
+        # The old entries leave their entities: their keys are resolved again, their entities recounted.
+        doomed = []
+        for kind, table in _ENTITY_TABLES.items():
+            for n, keys, entity_id in conn.execute(f"SELECT n, keys, entity_id FROM {table} WHERE report_id = ?", (rid,)):
+                key_ids = json.loads(keys) if keys else []
+                self._pending.update(key_ids)
+                doomed.extend((key_id, kind, rid, n) for key_id in key_ids)
+                if entity_id is not None:
+                    conn.execute("INSERT OR IGNORE INTO pending_entities (entity_id) VALUES (?)", (entity_id,))
+        conn.executemany("DELETE FROM entity_keys WHERE key_id = ? AND kind = ? AND report_id = ? AND n = ?", doomed)
         for table in _CHILD_TABLES:
             conn.execute(f"DELETE FROM {table} WHERE report_id = ?", (rid,))
         conn.execute("DELETE FROM report_fts WHERE rowid = ?", (rid,))
 
     def _children(self, rid: int, report: EventReport) -> None:
         rows = self._rows
+        keys: dict[tuple[str, int], list[int]] = {}
+        for mention in self.resolver.mentions_from_report(report):
+            kind, n = mention.kind, int(mention.mention_key.rsplit(":", 1)[1])
+            key_ids = sorted({self._key_id(key) for key in self.resolver.blocking_keys(mention)})
+            keys[(kind, n)] = key_ids
+            rows["entity_keys"].extend((key_id, kind, rid, n) for key_id in key_ids)
+            self._pending.update(key_ids)
         for n, person in enumerate(report.persons):
             rows["persons"].append((rid, n, person.name, self._name_id("person", person.name, None),
-                                    person.organisation, _json_list(person.titles), _offsets(person.mentions)))
+                                    person.organisation, _json_list(person.titles), _offsets(person.mentions),
+                                    _json_ids(keys.get(("person", n)))))
             rows["roles"].extend((rid, n, i, self._role_id(role)) for i, role in enumerate(person.roles))
         for n, org in enumerate(report.organisations):
             rows["organisations"].append((rid, n, org.name, self._name_id("org", org.name, org.acronym), org.acronym,
-                                          _offsets(org.mentions)))
+                                          _offsets(org.mentions), _json_ids(keys.get(("org", n)))))
         for n, place in enumerate(report.locations):
             rows["places"].append((rid, n, place.name, self._name_id("place", place.name, None), place.kind,
-                                   _offsets(place.mentions)))
+                                   _offsets(place.mentions), _json_ids(keys.get(("place", n)))))
         rows["quantities"].extend(
             (rid, n, q.value, q.unit, q.text, q.qualifier, q.mention.start, q.mention.end,
              None if q.mention.text == q.text else q.mention.text)
@@ -221,11 +246,22 @@ class Writer:
         )
         if report.event is not None:
             rows["organisers"].extend((rid, n, name) for n, name in enumerate(report.event.organisers))
-        for mention in self.resolver.mentions_from_report(report):
-            kind, n = mention.kind, int(mention.mention_key.rsplit(":", 1)[1])
-            for key in self.resolver.blocking_keys(mention):
-                rows["entity_keys"].append((key, kind, rid, n))
-                self._pending.add(key)
+
+    def _note_words(self, text: str | None) -> None:
+        # New words of the vocabulary get a row in `words` (trigram-indexed at the next flush).
+        for word in text_words(text) - self._words:
+            cursor = self.conn.execute("INSERT OR IGNORE INTO words (word) VALUES (?)", (word,))
+            if cursor.rowcount == 1:
+                self._word_fts.append((cursor.lastrowid, word))
+            self._words.add(word)
+
+    def _key_id(self, key: str) -> int:
+        found = self._keys.get(key)
+        if found is None:
+            row = self.conn.execute("SELECT id FROM keys WHERE key = ?", (key,)).fetchone()
+            found = row[0] if row else self.conn.execute("INSERT INTO keys (key) VALUES (?)", (key,)).lastrowid
+            self._keys[key] = found
+        return found
 
     def _name_id(self, kind: str, name: str, acronym: str | None) -> int:
         # Organisation names carry their acronym, so "--org BMAS" finds the long form too.
@@ -261,19 +297,22 @@ class Writer:
         if self._fts:
             conn.executemany("INSERT INTO report_fts (rowid, title, body) VALUES (?, ?, ?)", self._fts)
             self._fts.clear()
+        if self._word_fts:
+            conn.executemany("INSERT INTO words_fts (rowid, word) VALUES (?, ?)", self._word_fts)
+            self._word_fts.clear()
         if self._name_fts:
             conn.executemany("INSERT INTO names_fts (rowid, norm) VALUES (?, ?)", self._name_fts)
             self._name_fts.clear()
         if self._pending:
-            conn.executemany("INSERT OR IGNORE INTO pending_keys (key) VALUES (?)", ((k,) for k in self._pending))
+            conn.executemany("INSERT OR IGNORE INTO pending_keys (key_id) VALUES (?)", ((k,) for k in self._pending))
             self._pending.clear()
 
 
 _INSERTS = {
-    "persons": "?, ?, ?, ?, ?, ?, ?, NULL, NULL",
+    "persons": "?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL",
     "roles": "?, ?, ?, ?",
-    "organisations": "?, ?, ?, ?, ?, ?, NULL, NULL",
-    "places": "?, ?, ?, ?, ?, ?, NULL, NULL",
+    "organisations": "?, ?, ?, ?, ?, ?, ?, NULL, NULL",
+    "places": "?, ?, ?, ?, ?, ?, ?, NULL, NULL",
     "quantities": "?, ?, ?, ?, ?, ?, ?, ?, ?",
     "dates": "?, ?, ?, ?, ?, ?, ?, ?, ?",
     "organisers": "?, ?, ?",

@@ -69,7 +69,7 @@ def _resolve(conn: sqlite3.Connection, resolver: Resolver) -> int:
     conn.execute("CREATE TEMP TABLE _todo (kind TEXT, report_id INTEGER, n INTEGER, PRIMARY KEY (kind, report_id, n)) WITHOUT ROWID")
     conn.execute("CREATE TEMP TABLE _touched (entity_id TEXT PRIMARY KEY, name TEXT) WITHOUT ROWID")
     conn.execute("INSERT OR IGNORE INTO _todo SELECT kind, report_id, n FROM entity_keys "
-                 "WHERE key IN (SELECT key FROM pending_keys)")
+                 "WHERE key_id IN (SELECT key_id FROM pending_keys)")
     conn.execute("INSERT OR IGNORE INTO _touched SELECT entity_id, NULL FROM pending_entities")
     for kind, table in _TABLES.items():
         current = (f"SELECT t.entity_id FROM {table} t JOIN _todo d ON d.kind = '{kind}' "

@@ -47,6 +47,20 @@ def name_words(*names: str | None) -> list[str]:
     return words
 
 
+# Word characters as SQLite's unicode61 tokenizer sees them: letters and digits, not "_".
+_TEXT_WORD = re.compile(r"[^\W_]+")
+
+
+def word_list(text: str | None) -> list[str]:
+    """The lower-case words of a title, text or query, in order, as the full-text index splits them."""
+    return _TEXT_WORD.findall(text.lower()) if text else []
+
+
+def text_words(text: str | None) -> set[str]:
+    """The distinct lower-case words of a title or text."""
+    return set(word_list(text))
+
+
 def fold(text: str) -> str:
     """Case-folded text for substring matching of roles (SQLite's LIKE folds ASCII only)."""
     return " ".join(text.casefold().split())

@@ -15,7 +15,7 @@ import sqlite3
 from collections.abc import Iterable
 from typing import Any
 
-from extractor.index.normalise import check_date, fold, name_words
+from extractor.index.normalise import check_date, fold, name_words, text_words, word_list
 from extractor.index.schema import open_index
 from models.hits import EntityDetail, EntityMentionHit, EntitySummary, MatchedFact, ReportHit
 from models.report import Event, EventReport, Mention
@@ -25,21 +25,26 @@ _TABLE = {"person": "persons", "org": "organisations", "place": "places"}
 # bm25 weights of the full-text columns: a word in the headline counts four times one in the text.
 _WEIGHTS = (4.0, 1.0)
 SNIPPET_WIDTH = 180
+# A query word stands for at most this many indexed words containing it (shortest first).
+MAX_EXPANSIONS = 200
 _TERM = re.compile(r'"([^"]*)"|(\S+)')
 _JSON_IDS = "SELECT value FROM json_each(?)"
 
 
 def query_terms(query: str) -> list[str]:
-    """Words and "quoted phrases" of a text query; words under 3 characters are dropped (the
-    trigram index cannot look them up). ValueError when nothing is left."""
+    """Words and "quoted phrases" of a text query, in order. ValueError when it has no word."""
     terms = []
     for quoted, word in _TERM.findall(query):
         term = " ".join((quoted or word).split())
-        if len(term) >= 3:
+        if text_words(term):
             terms.append(term)
     if not terms:
-        raise ValueError(f"the query {query!r} has no word of 3 or more characters to search for")
+        raise ValueError(f"the query {query!r} has no word to search for")
     return terms
+
+
+def _fts_string(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
 
 
 def make_snippet(text: str, terms: list[str], width: int = SNIPPET_WIDTH) -> str:
@@ -163,15 +168,36 @@ class Index:
             params.append(high)
         where = " AND ".join(conds) or "1"
         if terms:
-            match = " ".join('"' + t.replace('"', '""') + '"' for t in terms)
-            sql = (f"SELECT r.*, bm25(report_fts, {_WEIGHTS[0]}, {_WEIGHTS[1]}) AS rank FROM report_fts "
-                   f"JOIN reports r ON r.id = report_fts.rowid WHERE report_fts MATCH ? AND {where} "
-                   "ORDER BY rank, r.doc_id LIMIT ?")
+            match = self._match_expression(terms)
+            if match is None:
+                return []
+            # The full-text match runs once (MATERIALIZED); the filters then join against it.
+            sql = (f"WITH hits AS MATERIALIZED (SELECT rowid AS id, bm25(report_fts, {_WEIGHTS[0]}, {_WEIGHTS[1]}) "
+                   "AS rank FROM report_fts WHERE report_fts MATCH ?) "
+                   f"SELECT r.*, hits.rank AS rank FROM hits JOIN reports r ON r.id = hits.id WHERE {where} "
+                   "ORDER BY hits.rank, r.doc_id LIMIT ?")
             rows = self.conn.execute(sql, [match, *params, limit]).fetchall()
         else:
             sql = f"SELECT r.*, NULL AS rank FROM reports r WHERE {where} ORDER BY r.date IS NULL, r.date DESC, r.doc_id LIMIT ?"
             rows = self.conn.execute(sql, [*params, limit]).fetchall()
         return [self._hit(row, terms, facts, role_ids, type, low or high) for row in rows]
+
+    def _match_expression(self, terms: list[str]) -> str | None:
+        """The FTS5 query: each word becomes the indexed words containing it (compounds, inflected
+        forms), a phrase stays a phrase of whole words; None when a word occurs nowhere."""
+        groups = []
+        for term in terms:
+            words = word_list(term)
+            if len(words) > 1 or len(words[0]) < 3:  # trigrams need 3 characters: short words match whole
+                groups.append(_fts_string(" ".join(words)))
+                continue
+            found = [row[0] for row in self.conn.execute(
+                "SELECT word FROM words WHERE id IN (SELECT rowid FROM words_fts WHERE words_fts MATCH ?) "
+                "ORDER BY length(word), word LIMIT ?", (_fts_string(words[0]), MAX_EXPANSIONS))]
+            if not found:
+                return None
+            groups.append("(" + " OR ".join(_fts_string(w) for w in found) + ")")
+        return " AND ".join(groups)
 
     def _entity_match(self, kind: str, text: str) -> tuple[str, str]:
         """JSON lists of the name ids whose words include all of the filter's, and of their entity ids."""
@@ -179,8 +205,9 @@ class Index:
         if not words:
             raise ValueError(f"--{kind} {text!r} has no name words to look for")
         expression = " AND ".join('"' + w.replace('"', '""') + '"' for w in words)
+        # The IN subquery runs the full-text match once; a join let SQLite probe it per name row.
         names = [row[0] for row in self.conn.execute(
-            "SELECT n.id FROM names_fts JOIN names n ON n.id = names_fts.rowid WHERE names_fts MATCH ? AND n.kind = ?",
+            "SELECT id FROM names WHERE id IN (SELECT rowid FROM names_fts WHERE names_fts MATCH ?) AND kind = ?",
             (expression, kind))]
         if not names:
             return "", "[]"

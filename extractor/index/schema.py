@@ -38,15 +38,17 @@ class IndexBusyError(SearchIndexError):
     """Another process holds the write lock for longer than we wait."""
 
 
-# Full-text tokenizer: trigram, not unicode61. German writes compounds as one word: a user who
-# searches "Ausbildung" expects "Berufsausbildung" and "Ausbildungsplätze", "Pflege" expects
-# "Altenpflegeschule". unicode61 indexes whole words, so it finds compounds only by their first
-# part (with a prefix query) and never by an inner or last part; trigram matches any substring,
-# folds case for all of Unicode (Ä/ä), and covers most inflection too ("Ministerium" finds
-# "Ministeriums"). The price: a bigger index and no words shorter than three characters.
-TEXT_TOKENIZER = "trigram"
-# Names are matched word by word after our own normalisation (see `names.normalise`), so the
-# plain word tokenizer serves them.
+# Full text: German writes compounds as one word, and a user who searches "Ausbildung" expects
+# "Berufsausbildung" and "Ausbildungsplätze" too. A word index (unicode61) finds compounds only by
+# their first part; a trigram index over whole texts finds any part but is slow on 100,000 texts
+# (a common word intersects the position lists of eight frequent trigrams in every document) and
+# three times the text's size. So: titles and texts get a word index, and a trigram index over the
+# archive's *vocabulary* (table `words`, one row per distinct word) turns each query word into the
+# indexed words that contain it ("ausbildung" -> berufsausbildung, ausbildungsplätze, ...), which
+# the word index then looks up. Case folds (Ä/ä); umlauts stay umlauts (remove_diacritics 0).
+TEXT_TOKENIZER = "unicode61 remove_diacritics 0"
+WORD_TOKENIZER = "trigram"
+# Names are matched word by word after our own normalisation (see `normalise.name_words`).
 NAME_TOKENIZER = "unicode61"
 
 DDL = f"""
@@ -96,6 +98,7 @@ CREATE TABLE persons (
     organisation TEXT,
     titles TEXT,             -- JSON list
     mentions TEXT NOT NULL,  -- JSON [[start, end, text], ...]; the view `mentions` lists them as rows
+    keys TEXT,               -- JSON list of the entry's blocking key ids (keys.id)
     entity_id TEXT REFERENCES entities(entity_id),
     reason TEXT,
     PRIMARY KEY (report_id, n)
@@ -119,6 +122,7 @@ CREATE TABLE organisations (
     name_id INTEGER NOT NULL REFERENCES names(id),
     acronym TEXT,
     mentions TEXT NOT NULL,
+    keys TEXT,
     entity_id TEXT REFERENCES entities(entity_id),
     reason TEXT,
     PRIMARY KEY (report_id, n)
@@ -133,6 +137,7 @@ CREATE TABLE places (
     name_id INTEGER NOT NULL REFERENCES names(id),
     kind TEXT,
     mentions TEXT NOT NULL,
+    keys TEXT,
     entity_id TEXT REFERENCES entities(entity_id),
     reason TEXT,
     PRIMARY KEY (report_id, n)
@@ -175,15 +180,17 @@ CREATE TABLE organisers (
 
 -- Entity resolution: the blocking keys of every entry, the keys whose entries must be resolved
 -- again (new, replaced or deleted entries), and the entities with their counts.
+-- Keys are numbered (keys.id) and each entry lists its key ids (column `keys`), so a replaced
+-- entry's rows are found without a second index on entity_keys.
+CREATE TABLE keys (id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE);
 CREATE TABLE entity_keys (
-    key TEXT NOT NULL,
+    key_id INTEGER NOT NULL,
     kind TEXT NOT NULL,
     report_id INTEGER NOT NULL,
     n INTEGER NOT NULL,
-    PRIMARY KEY (key, kind, report_id, n)
+    PRIMARY KEY (key_id, kind, report_id, n)
 ) WITHOUT ROWID;
-CREATE INDEX entity_keys_report ON entity_keys(report_id);
-CREATE TABLE pending_keys (key TEXT PRIMARY KEY) WITHOUT ROWID;
+CREATE TABLE pending_keys (key_id INTEGER PRIMARY KEY);
 CREATE TABLE pending_entities (entity_id TEXT PRIMARY KEY) WITHOUT ROWID;
 CREATE TABLE entities (
     entity_id TEXT PRIMARY KEY,
@@ -194,8 +201,11 @@ CREATE TABLE entities (
 ) WITHOUT ROWID;
 CREATE INDEX entities_top ON entities(kind, reports DESC);
 
--- Titles and (with --texts) the source texts; rowid = reports.id.
+-- Titles and (with --texts) the source texts; rowid = reports.id. `words` holds every distinct
+-- (lower-case) word of them, trigram-indexed, to expand query words to the compounds containing them.
 CREATE VIRTUAL TABLE report_fts USING fts5(title, body, tokenize='{TEXT_TOKENIZER}');
+CREATE TABLE words (id INTEGER PRIMARY KEY, word TEXT NOT NULL UNIQUE);
+CREATE VIRTUAL TABLE words_fts USING fts5(word, content='words', content_rowid='id', tokenize='{WORD_TOKENIZER}');
 
 -- Browsing: one row per role a person holds in a report, readable on its own.
 CREATE VIEW person_roles AS
