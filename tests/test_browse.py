@@ -58,6 +58,7 @@ def test_labels_replace_ids(get):
     first = data["rows"][0]
     assert first["name"] == "Anna Beispiel"
     assert first["report_id"]["label"] == "Fachtag Berufsausbildung in Fulda: Betriebe suchen Nachwuchs"
+    assert "Anna Beispiel" in first["reason_id"]["label"]  # the reason's words, not its number
     page = get("/archiv/persons").text
     assert "Fachtag Berufsausbildung in Fulda" in page
 

@@ -67,6 +67,7 @@ def datasette_metadata(db: str | os.PathLike[str]) -> dict[str, Any]:
         "organisations": {"label_column": "name", "facets": ["name", "acronym"],
                           "description": "Organisations per report; entity_id joins long forms, inflections, acronyms."},
         "places": {"label_column": "name", "facets": ["name", "kind"]},
+        "reasons": {"label_column": "text", "description": "Why entity resolution joined an entry to its entity."},
         "entities": {"label_column": "name", "facets": ["kind"], "sort_desc": "reports",
                      "description": "Persons, organisations and places across the archive, with report counts."},
         "person_roles": {"facets": ["role", "organisation"]},

@@ -70,16 +70,20 @@ class IngestStats:
         return self.records / self.seconds if self.seconds else 0.0
 
 
+# One encoder for all: json.dumps() with options builds a new encoder at every call.
+_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
 def _json_list(values: list[str]) -> str | None:
-    return json.dumps(values, ensure_ascii=False) if values else None
+    return _ENCODE(values) if values else None
 
 
 def _json_ids(ids: list[int] | None) -> str | None:
-    return json.dumps(ids, separators=(",", ":")) if ids else None
+    return "[" + ",".join(map(str, ids)) + "]" if ids else None
 
 
 def _offsets(mentions: list[Mention]) -> str:
-    return json.dumps([[m.start, m.end, m.text] for m in mentions], ensure_ascii=False, separators=(",", ":"))
+    return _ENCODE([[m.start, m.end, m.text] for m in mentions])
 
 
 class Writer:
@@ -255,38 +259,39 @@ class Writer:
                 self._word_fts.append((cursor.lastrowid, word))
             self._words.add(word)
 
+    def _dictionary_id(self, cache: dict[Any, int], key: Any, insert: str, values: tuple[Any, ...],
+                       select: str, where: tuple[Any, ...]) -> tuple[int, bool]:
+        """Id of a value in a dictionary table (names, roles, keys), added when new; (id, added)."""
+        found = cache.get(key)
+        if found is not None:
+            return found, False
+        # INSERT first: on a growing archive most values missing from the cache are new (one statement).
+        cursor = self.conn.execute(insert, values)
+        added = cursor.rowcount == 1
+        found = cursor.lastrowid if added else self.conn.execute(select, where).fetchone()[0]
+        cache[key] = found
+        return found, added
+
     def _key_id(self, key: str) -> int:
-        found = self._keys.get(key)
-        if found is None:
-            row = self.conn.execute("SELECT id FROM keys WHERE key = ?", (key,)).fetchone()
-            found = row[0] if row else self.conn.execute("INSERT INTO keys (key) VALUES (?)", (key,)).lastrowid
-            self._keys[key] = found
-        return found
+        return self._dictionary_id(self._keys, key, "INSERT OR IGNORE INTO keys (key) VALUES (?)", (key,),
+                                   "SELECT id FROM keys WHERE key = ?", (key,))[0]
 
     def _name_id(self, kind: str, name: str, acronym: str | None) -> int:
         # Organisation names carry their acronym, so "--org BMAS" finds the long form too.
         key = (kind, name, acronym or "")
-        found = self._names.get(key)
-        if found is None:
-            row = self.conn.execute("SELECT id FROM names WHERE kind = ? AND name = ? AND acronym = ?", key).fetchone()
-            if row is None:
-                norm = " ".join(name_words(name, acronym))
-                found = self.conn.execute("INSERT INTO names (kind, name, acronym, norm) VALUES (?, ?, ?, ?)",
-                                          (*key, norm)).lastrowid
-                self._name_fts.append((found, norm))
-            else:
-                found = row[0]
-            self._names[key] = found
+        if key in self._names:
+            return self._names[key]
+        norm = " ".join(name_words(name, acronym))
+        found, added = self._dictionary_id(
+            self._names, key, "INSERT OR IGNORE INTO names (kind, name, acronym, norm) VALUES (?, ?, ?, ?)",
+            (*key, norm), "SELECT id FROM names WHERE kind = ? AND name = ? AND acronym = ?", key)
+        if added:
+            self._name_fts.append((found, norm))
         return found
 
     def _role_id(self, role: str) -> int:
-        found = self._roles.get(role)
-        if found is None:
-            row = self.conn.execute("SELECT id FROM role_names WHERE role = ?", (role,)).fetchone()
-            found = row[0] if row else self.conn.execute(
-                "INSERT INTO role_names (role, fold) VALUES (?, ?)", (role, fold(role))).lastrowid
-            self._roles[role] = found
-        return found
+        return self._dictionary_id(self._roles, role, "INSERT OR IGNORE INTO role_names (role, fold) VALUES (?, ?)",
+                                   (role, fold(role)), "SELECT id FROM role_names WHERE role = ?", (role,))[0]
 
     def _flush(self) -> None:
         conn, rows = self.conn, self._rows

@@ -92,12 +92,25 @@ def _resolve(conn: sqlite3.Connection, resolver: Resolver) -> int:
     if where:
         missing = ", ".join(sorted(where)[:3])
         raise RuntimeError(f"entity resolution gave no entity to {len(where)} entries (e.g. {missing})")
+    reason_ids = _reason_ids(conn, {row[1] for rows in updates.values() for row in rows})
     for kind, rows in updates.items():
-        conn.executemany(f"UPDATE {_TABLES[kind]} SET entity_id = ?, reason = ? WHERE report_id = ? AND n = ?", rows)
+        conn.executemany(f"UPDATE {_TABLES[kind]} SET entity_id = ?, reason_id = ? WHERE report_id = ? AND n = ?",
+                         ((entity_id, reason_ids[reason], rid, n) for entity_id, reason, rid, n in rows))
     _recount(conn)
     conn.execute("DELETE FROM pending_keys")
     conn.execute("DELETE FROM pending_entities")
     return len(assignments)
+
+
+def _reason_ids(conn: sqlite3.Connection, reasons: set[str]) -> dict[str, int]:
+    """Ids of the reason texts, adding the new ones (a reason is stored once however many share it)."""
+    conn.executemany("INSERT OR IGNORE INTO reasons (text) VALUES (?)", ((r,) for r in reasons))
+    conn.execute("CREATE TEMP TABLE _reasons (text TEXT PRIMARY KEY) WITHOUT ROWID")
+    try:
+        conn.executemany("INSERT INTO _reasons VALUES (?)", ((r,) for r in reasons))
+        return dict(conn.execute("SELECT r.text, r.id FROM reasons r JOIN _reasons t ON t.text = r.text").fetchall())
+    finally:
+        conn.execute("DROP TABLE temp._reasons")
 
 
 def _load_mentions(conn: sqlite3.Connection, resolver: Resolver, where: dict[str, tuple[str, int, int]]) -> list[Any]:
@@ -138,3 +151,26 @@ def _recount(conn: sqlite3.Connection) -> None:
             f"SELECT t.entity_id, '{kind}', COALESCE(k.name, MIN(t.name)), COUNT(DISTINCT t.report_id), COUNT(*) "
             f"FROM {table} t JOIN _touched k ON k.entity_id = t.entity_id GROUP BY t.entity_id"
         )
+        conn.executemany("UPDATE entities SET names = ? WHERE entity_id = ?", _names(conn, table))
+
+
+NAMES_KEPT = 20
+
+
+def _names(conn: sqlite3.Connection, table: str) -> Iterable[tuple[str, str]]:
+    """(JSON names, entity id) of the touched entities: most used names first, then acronyms."""
+    names: dict[str, list[str]] = {}
+    for entity_id, name in conn.execute(
+            f"SELECT t.entity_id, t.name FROM {table} t JOIN _touched k ON k.entity_id = t.entity_id "
+            "GROUP BY t.entity_id, t.name ORDER BY t.entity_id, COUNT(*) DESC, t.name"):
+        kept = names.setdefault(entity_id, [])
+        if len(kept) < NAMES_KEPT:
+            kept.append(name)
+    if table == "organisations":
+        for entity_id, acronym in conn.execute(
+                "SELECT DISTINCT t.entity_id, t.acronym FROM organisations t JOIN _touched k ON k.entity_id = t.entity_id "
+                "WHERE t.acronym IS NOT NULL ORDER BY t.entity_id, t.acronym"):
+            kept = names.setdefault(entity_id, [])
+            if acronym not in kept and len(kept) < NAMES_KEPT + 5:
+                kept.append(acronym)
+    return ((json.dumps(kept, ensure_ascii=False), entity_id) for entity_id, kept in names.items())

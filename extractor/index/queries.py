@@ -171,11 +171,11 @@ class Index:
             match = self._match_expression(terms)
             if match is None:
                 return []
-            # The full-text match runs once (MATERIALIZED); the filters then join against it.
-            sql = (f"WITH hits AS MATERIALIZED (SELECT rowid AS id, bm25(report_fts, {_WEIGHTS[0]}, {_WEIGHTS[1]}) "
-                   "AS rank FROM report_fts WHERE report_fts MATCH ?) "
-                   f"SELECT r.*, hits.rank AS rank FROM hits JOIN reports r ON r.id = hits.id WHERE {where} "
-                   "ORDER BY hits.rank, r.doc_id LIMIT ?")
+            # CROSS JOIN keeps the full-text match as the outer loop (probing it per report row is
+            # ruinous), and bm25 is computed only for the rows that pass the filters.
+            sql = (f"SELECT r.*, bm25(report_fts, {_WEIGHTS[0]}, {_WEIGHTS[1]}) AS rank FROM report_fts "
+                   f"CROSS JOIN reports r ON r.id = report_fts.rowid WHERE report_fts MATCH ? AND {where} "
+                   "ORDER BY rank, r.doc_id LIMIT ?")
             rows = self.conn.execute(sql, [match, *params, limit]).fetchall()
         else:
             sql = f"SELECT r.*, NULL AS rank FROM reports r WHERE {where} ORDER BY r.date IS NULL, r.date DESC, r.doc_id LIMIT ?"
@@ -296,8 +296,8 @@ class Index:
         table = _TABLE[summary.kind]
         entries = []
         for entry in self.conn.execute(
-            f"SELECT t.*, r.doc_id, r.title, r.date FROM {table} t JOIN reports r ON r.id = t.report_id "
-            "WHERE t.entity_id = ? ORDER BY r.date IS NULL, r.date, r.doc_id, t.n LIMIT ?",
+            f"SELECT t.*, r.doc_id, r.title, r.date, rs.text AS reason FROM {table} t JOIN reports r ON r.id = t.report_id "
+            "LEFT JOIN reasons rs ON rs.id = t.reason_id WHERE t.entity_id = ? ORDER BY r.date IS NULL, r.date, r.doc_id, t.n LIMIT ?",
             (entity_id, -1 if limit is None else limit),
         ):
             keys = entry.keys()
@@ -314,16 +314,9 @@ class Index:
         return EntityDetail(entity=summary, entries=entries, total=summary.mentions)
 
     def _summary(self, row: sqlite3.Row) -> EntitySummary:
-        table = _TABLE[row["kind"]]
-        names = [r[0] for r in self.conn.execute(
-            f"SELECT name FROM {table} WHERE entity_id = ? GROUP BY name ORDER BY COUNT(*) DESC, name LIMIT 20",
-            (row["entity_id"],))]
-        if table == "organisations":
-            names += [r[0] for r in self.conn.execute(
-                "SELECT DISTINCT acronym FROM organisations WHERE entity_id = ? AND acronym IS NOT NULL "
-                "ORDER BY acronym LIMIT 5", (row["entity_id"],)) if r[0] not in names]
         return EntitySummary(entity_id=row["entity_id"], kind=row["kind"], name=row["name"],
-                             reports=row["reports"], mentions=row["mentions"], names=names)
+                             reports=row["reports"], mentions=row["mentions"],
+                             names=json.loads(row["names"]) if row["names"] else [])
 
     def record(self, doc_id: str) -> EventReport | None:
         """The record indexed under `doc_id`, rebuilt from the index's rows (None if absent)."""

@@ -100,7 +100,7 @@ CREATE TABLE persons (
     mentions TEXT NOT NULL,  -- JSON [[start, end, text], ...]; the view `mentions` lists them as rows
     keys TEXT,               -- JSON list of the entry's blocking key ids (keys.id)
     entity_id TEXT REFERENCES entities(entity_id),
-    reason TEXT,
+    reason_id INTEGER REFERENCES reasons(id),
     PRIMARY KEY (report_id, n)
 ) WITHOUT ROWID;
 CREATE INDEX persons_name ON persons(name_id);
@@ -124,7 +124,7 @@ CREATE TABLE organisations (
     mentions TEXT NOT NULL,
     keys TEXT,
     entity_id TEXT REFERENCES entities(entity_id),
-    reason TEXT,
+    reason_id INTEGER REFERENCES reasons(id),
     PRIMARY KEY (report_id, n)
 ) WITHOUT ROWID;
 CREATE INDEX organisations_name ON organisations(name_id);
@@ -139,7 +139,7 @@ CREATE TABLE places (
     mentions TEXT NOT NULL,
     keys TEXT,
     entity_id TEXT REFERENCES entities(entity_id),
-    reason TEXT,
+    reason_id INTEGER REFERENCES reasons(id),
     PRIMARY KEY (report_id, n)
 ) WITHOUT ROWID;
 CREATE INDEX places_name ON places(name_id);
@@ -191,15 +191,19 @@ CREATE TABLE entity_keys (
     PRIMARY KEY (key_id, kind, report_id, n)
 ) WITHOUT ROWID;
 CREATE TABLE pending_keys (key_id INTEGER PRIMARY KEY);
+-- Why entity resolution put an entry into its entity; many entries share one wording.
+CREATE TABLE reasons (id INTEGER PRIMARY KEY, text TEXT NOT NULL UNIQUE);
 CREATE TABLE pending_entities (entity_id TEXT PRIMARY KEY) WITHOUT ROWID;
 CREATE TABLE entities (
     entity_id TEXT PRIMARY KEY,
     kind TEXT NOT NULL,
     name TEXT NOT NULL,
     reports INTEGER NOT NULL,
-    mentions INTEGER NOT NULL
+    mentions INTEGER NOT NULL,
+    names TEXT               -- JSON: its names, most used first (at most 20), then acronyms
 ) WITHOUT ROWID;
-CREATE INDEX entities_top ON entities(kind, reports DESC);
+CREATE INDEX entities_top ON entities(kind, reports DESC, mentions DESC, entity_id);
+CREATE INDEX entities_rank ON entities(reports DESC, mentions DESC, entity_id);
 
 -- Titles and (with --texts) the source texts; rowid = reports.id. `words` holds every distinct
 -- (lower-case) word of them, trigram-indexed, to expand query words to the compounds containing them.
