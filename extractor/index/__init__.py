@@ -8,7 +8,9 @@ full-text search, browsing (Datasette) and an Elasticsearch/OpenSearch export.
 
 from __future__ import annotations
 
-from extractor.index.ingest import BatchIndexer, IngestStats, index_files, iter_records
+from extractor.index.ingest import IngestStats
+from extractor.index.reading import iter_records
+from extractor.index.runs import BatchIndexer, index_files
 from extractor.index.queries import Index
 from extractor.index.schema import (
     DB_ENV,

@@ -82,7 +82,7 @@ def index_command(
 ) -> None:
     """Put records into the search index. A doc_id indexed again replaces its rows; bad lines are
     reported as FILE:LINE and skipped (exit code 1 at the end)."""
-    from extractor.index.ingest import index_files
+    from extractor.index.runs import index_files
 
     db = _need_db(db)
     for path in facts:

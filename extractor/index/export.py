@@ -14,7 +14,8 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from extractor.index.ingest import LineError, iter_records, report_date
+from extractor.index.ingest import report_date
+from extractor.index.reading import LineError, iter_records
 from extractor.index.normalise import date_bounds
 from models import EventReport
 

@@ -10,18 +10,13 @@ keys are stored, so a run killed before resolving is resolved by the next writer
 
 from __future__ import annotations
 
-import gzip
 import json
 import os
 import sqlite3
-import sys
 import time
-from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
-
-from pydantic import ValidationError
+from typing import Any
 
 from extractor.index.linking import Resolver, default_resolver, resolve_pending
 from extractor.index.normalise import date_bounds, fold, name_words, text_words
@@ -37,19 +32,6 @@ COMMIT_SECONDS = 2.0
 _CHILD_TABLES = ("persons", "roles", "organisations", "places", "quantities", "dates", "organisers")
 _BUFFERED = (*_CHILD_TABLES, "entity_keys")
 _ENTITY_TABLES = {"person": "persons", "org": "organisations", "place": "places"}
-
-
-@dataclass
-class LineError:
-    """A JSONL line that is no record; `str()` gives `file:line: problem`."""
-
-    path: str
-    line: int | None
-    message: str
-
-    def __str__(self) -> str:
-        where = self.path if self.line is None else f"{self.path}:{self.line}"
-        return f"{where}: {self.message}"
 
 
 @dataclass
@@ -357,171 +339,3 @@ def _report_values(report: EventReport) -> tuple[Any, ...]:
         _json_list(list(dict.fromkeys(o.name for o in report.organisations))),
         _json_list(report.warnings),
     )
-
-
-# -- reading JSONL ------------------------------------------------------------------------------
-
-
-def _describe(exc: Exception) -> str:
-    if isinstance(exc, ValidationError):
-        first = exc.errors()[0]
-        where = ".".join(str(part) for part in first["loc"]) or "record"
-        more = f" (and {exc.error_count() - 1} more problems)" if exc.error_count() > 1 else ""
-        if first["type"] == "json_invalid":
-            return f"not a JSON object: {first['msg']}"
-        return f"not an EventReport record: {where}: {first['msg']}{more}"
-    return str(exc)
-
-
-def iter_records(path: str, stdin: IO[bytes] | None = None) -> Iterator[EventReport | LineError]:
-    """Records of one JSONL file (`.gz` too, '-' for standard input), a `LineError` for each bad line."""
-    label = "<stdin>" if path == "-" else path
-    try:
-        if path == "-":
-            handle: IO[bytes] = stdin or sys.stdin.buffer
-        elif path.endswith(".gz"):
-            handle = gzip.open(path, "rb")
-        else:
-            handle = open(path, "rb")
-    except OSError as exc:
-        yield LineError(label, None, f"cannot read: {exc.strerror or exc}")
-        return
-    try:
-        number = 0
-        while True:
-            try:
-                line = handle.readline()
-            except (OSError, EOFError) as exc:  # a broken .gz
-                yield LineError(label, number + 1, f"cannot read: {exc}")
-                return
-            if not line:
-                return
-            number += 1
-            if not line.strip():
-                continue
-            try:
-                yield EventReport.model_validate_json(line)
-            except ValidationError as exc:
-                yield LineError(label, number, _describe(exc))
-    finally:
-        if handle is not stdin and path != "-":
-            handle.close()
-
-
-def index_files(
-    db: str | os.PathLike[str],
-    paths: Iterable[str],
-    *,
-    texts: Iterable[str] = (),
-    batch_size: int = DEFAULT_BATCH_SIZE,
-    on_error: Callable[[str], None] | None = None,
-    resolver: Resolver | None = None,
-    stdin: IO[bytes] | None = None,
-) -> IngestStats:
-    """Index JSONL record files (and source texts) into `db`; returns what was done.
-
-    Bad lines are reported through `on_error` as `file:line: problem` and skipped. Texts are
-    read like `eventfacts batch` reads its inputs and matched to records by doc_id.
-    """
-    started = time.perf_counter()
-    writer = Writer(db, resolver=resolver)
-    report = on_error or (lambda message: None)
-    try:
-        writer.resolve()  # what a killed run left pending
-        writer.stats.resolved_mentions = 0
-        for path in paths:
-            for item in iter_records(path, stdin):
-                if isinstance(item, LineError):
-                    writer.stats.errors.append(str(item))
-                    report(str(item))
-                    continue
-                writer.add(item)
-                if writer.batch_due(batch_size):
-                    writer.commit()
-        writer.commit()
-        if texts:
-            _index_texts(writer, list(texts), batch_size, writer.stats.errors, report)
-        writer.resolve()
-    except BaseException:
-        writer.rollback()
-        raise
-    finally:
-        writer.close()
-    writer.stats.seconds = time.perf_counter() - started
-    return writer.stats
-
-
-def _index_texts(writer: Writer, paths: list[str], batch_size: int, errors: list[str],
-                 report: Callable[[str], None]) -> None:
-    from corpus import ReadError, iter_documents
-    from corpus.archive import HtmlDocument, SkippedRecord
-    from extractor.batch import expand_inputs
-
-    for item in iter_documents(expand_inputs(paths), archives=True):
-        if isinstance(item, SkippedRecord):  # a WARC record that is no HTML page: nothing to index
-            continue
-        if isinstance(item, ReadError):
-            errors.append(str(item))
-            report(str(item))
-            continue
-        if isinstance(item, HtmlDocument):  # only with defer_html, which we do not ask for
-            item = item.to_record()
-        writer.add_text(item.id or "", item.text)
-        if writer.batch_due(batch_size):
-            writer.commit()
-    writer.commit()
-
-
-class BatchIndexer:
-    """Index records while a run writes them (`eventfacts batch --index DB`).
-
-    `add()` takes EventReports, record dicts or JSON lines, commits every `batch_size` records
-    (or `COMMIT_SECONDS`), and `close()` commits the rest and resolves entities. Killed before
-    `close()`, the committed batches stay and their entities are resolved by the next writer.
-    """
-
-    def __init__(self, db: str | os.PathLike[str], *, batch_size: int = DEFAULT_BATCH_SIZE,
-                 resolver: Resolver | None = None) -> None:
-        self.batch_size = batch_size
-        self._writer = Writer(db, resolver=resolver)
-        self._closed = False
-
-    @property
-    def stats(self) -> IngestStats:
-        return self._writer.stats
-
-    def add(self, records: Iterable[EventReport | dict[str, Any] | str | bytes]) -> None:
-        writer = self._writer
-        try:
-            for record in records:
-                writer.add(_as_report(record))
-                if writer.batch_due(self.batch_size):
-                    writer.commit()
-        except BaseException:
-            writer.rollback()
-            raise
-
-    def close(self) -> None:
-        if self._closed:
-            return
-        self._closed = True
-        try:
-            self._writer.resolve()
-        finally:
-            self._writer.close()
-
-    def __enter__(self) -> BatchIndexer:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-
-def _as_report(record: EventReport | dict[str, Any] | str | bytes) -> EventReport:
-    if isinstance(record, EventReport):
-        return record
-    if isinstance(record, (str, bytes)):
-        return EventReport.model_validate_json(record)
-    if isinstance(record, dict):
-        return EventReport.model_validate(record)
-    raise TypeError(f"cannot index a {type(record).__name__}: give EventReports, record dicts or JSON lines")

@@ -91,7 +91,7 @@ class Index:
 
     def add(self, records: Iterable[EventReport | dict[str, Any] | str], *, batch_size: int = 1000) -> int:
         """Index records (replacing doc_ids already there) and resolve entities; returns the count."""
-        from extractor.index.ingest import BatchIndexer
+        from extractor.index.runs import BatchIndexer
 
         indexer = BatchIndexer(self.path, batch_size=batch_size)
         try:
