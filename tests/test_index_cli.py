@@ -160,3 +160,16 @@ def test_browse_refuses_what_is_no_index(tmp_path, monkeypatch):
     assert result.exit_code == 2
     assert result.stderr.startswith(f"error: {tmp_path / 'fehlt.sqlite'}: no such index")
     assert runner.invoke(app, ["browse"]).stderr == "error: no index given: use --db DB or set EVENTFACTS_DB\n"
+
+
+def test_entities_says_when_resolution_is_pending(tmp_path, monkeypatch):
+    from extractor.index.ingest import Writer
+
+    monkeypatch.delenv("EVENTFACTS_DB", raising=False)
+    writer = Writer(tmp_path / "a.sqlite")  # records committed, entity resolution never run
+    writer.add(archive()[0])
+    writer.close()
+    result = runner.invoke(app, ["entities", "--db", str(tmp_path / "a.sqlite")])
+    assert result.exit_code == 0
+    assert result.stderr.startswith("note: ")
+    assert result.stderr.endswith("name keys wait for entity resolution; the next `eventfacts index` run resolves them\n")

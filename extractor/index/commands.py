@@ -183,7 +183,7 @@ def entities_command(
             found = index.entities(type=type, top=top)
         except ValueError as exc:
             raise _fail(str(exc)) from exc
-        pending = index.counts()["pending_keys"]
+        pending = index.pending_keys()
     if pending:
         _err().print(f"note: {pending} name keys wait for entity resolution; the next `eventfacts index` run resolves them")
     if as_json:

@@ -324,6 +324,10 @@ class Index:
 
         return load_record(self.conn, doc_id)
 
+    def pending_keys(self) -> int:
+        """Blocking keys whose entries wait for entity resolution (a run killed before it)."""
+        return self.conn.execute("SELECT COUNT(*) FROM pending_keys").fetchone()[0]
+
     def counts(self) -> dict[str, int]:
         """How many reports, texts, entities and pending keys the index holds."""
         one = lambda sql: self.conn.execute(sql).fetchone()[0]  # noqa: E731
