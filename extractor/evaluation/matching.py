@@ -34,9 +34,9 @@ _LEGAL_FORMS = {
 _JOIN_WORDS = {"und": "und", "&": "und", "+": "und"}
 # Case and plural endings of nouns and adjectives, longest first.
 _ENDINGS = ("ern", "en", "em", "er", "es", "e", "s", "n")
-_SEAT_START = {"am", "an", "a.", "im", "in", "i.", "ob", "o.", "o.d.", "bei", "b.", "vor", "v.d.", "auf", "a.d."}
+SEAT_START = {"am", "an", "a.", "im", "in", "i.", "ob", "o.", "o.d.", "bei", "b.", "vor", "v.d.", "auf", "a.d."}
 # Words that say what kind of place follows, not which: "Stadtbezirk Hannover-Misburg" = "Hannover-Misburg".
-_PLACE_KIND_PREFIX = {"stadt", "gemeinde", "markt", "stadtbezirk", "bezirk", "ortsteil", "freistaat", "land", "hansestadt"}
+PLACE_KIND_PREFIX = {"stadt", "gemeinde", "markt", "stadtbezirk", "bezirk", "ortsteil", "freistaat", "land", "hansestadt"}
 
 
 def fold(text: str) -> str:
@@ -152,23 +152,23 @@ def place_match(gold: str, pred: str) -> bool:
         return False
     if g == p:
         return True
-    if len(g) > 1 and g[0] in _PLACE_KIND_PREFIX and g[1:] == p or len(p) > 1 and p[0] in _PLACE_KIND_PREFIX and p[1:] == g:
+    if len(g) > 1 and g[0] in PLACE_KIND_PREFIX and g[1:] == p or len(p) > 1 and p[0] in PLACE_KIND_PREFIX and p[1:] == g:
         return True
     # "Rothenburg o. d. Tauber" = "Rothenburg ob der Tauber": abbreviated seat words
-    if _seat_words(g) == _seat_words(p):
+    if seat_words(g) == seat_words(p):
         return True
     short, long_ = (g, p) if len(g) < len(p) else (p, g)
     # "Frankfurt" vs "Frankfurt am Main" / "Frankfurt (Oder)": the rest is a seat qualifier
     if long_[: len(short)] == short:
         rest = _words(gold if long_ == g else pred)[len(short):]
-        return bool(rest) and (rest[0] in _SEAT_START or len(long_) == len(short) + 1 and "(" in (gold + pred))
+        return bool(rest) and (rest[0] in SEAT_START or len(long_) == len(short) + 1 and "(" in (gold + pred))
     return False
 
 
 _SEAT_ABBREVIATIONS = {"o": "ob", "d": "der", "a": "an", "i": "im", "b": "bei", "v": "vor", "st": "sankt"}
 
 
-def _seat_words(key: tuple[str, ...]) -> tuple[str, ...]:
+def seat_words(key: tuple[str, ...]) -> tuple[str, ...]:
     """Abbreviated words spelled out: ("rothenburg", "o.d", "tauber") -> ("rothenburg", "ob", "der", "tauber")."""
     words: list[str] = []
     for w in key:
