@@ -10,7 +10,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from extractor.index.commands import browse_command, entities_app, export_command, index_command, search_command
+from extractor.cli.index import browse_command, entities_app, export_command, index_command, search_command
 from tests.index_records import BMAS, archive, record, write_jsonl, write_texts
 
 app = typer.Typer(add_completion=False)
@@ -173,3 +173,24 @@ def test_entities_says_when_resolution_is_pending(tmp_path, monkeypatch):
     assert result.exit_code == 0
     assert result.stderr.startswith("note: ")
     assert result.stderr.endswith("name keys wait for entity resolution; the next `eventfacts index` run resolves them\n")
+
+
+def test_batch_index_fills_the_index_and_a_resume_does_not_duplicate(tmp_path: Path) -> None:
+    from extractor.cli import app as eventfacts
+
+    source = tmp_path / "eingang.jsonl"
+    source.write_text(
+        '{"id": "b1", "text": "Fachtag in Kassel: Dr. Anna Schmidt (IHK Kassel) begrüßte 80 Gäste."}\n'
+        '{"id": "b2", "text": "Workshop in Erfurt mit 25 Teilnehmenden."}\n',
+        encoding="utf-8",
+    )
+    out, db = tmp_path / "fakten.jsonl", tmp_path / "archiv.sqlite"
+    args = ["batch", str(source), "-o", str(out), "--workers", "0", "--model", "rules", "-q", "--index", str(db)]
+    assert CliRunner().invoke(eventfacts, args).exit_code == 0
+    assert CliRunner().invoke(eventfacts, [*args, "--resume"]).exit_code == 0
+    from extractor.index import Index
+
+    with Index(db) as index:
+        hits = index.search(person="Anna Schmidt")
+        assert [h.doc_id for h in hits] == ["b1"]
+        assert sorted(h.doc_id for h in index.search(limit=10)) == ["b1", "b2"]

@@ -65,7 +65,7 @@ app = typer.Typer(
 )
 
 # extractor/cli/<name>.py, each with register(app); in the order `eventfacts --help` lists them.
-COMMAND_MODULES = ("extract", "batch", "info", "corpus", "evaluate")
+COMMAND_MODULES = ("extract", "batch", "index", "info", "corpus", "evaluate")
 
 
 def _version(value: bool) -> None:

@@ -33,6 +33,7 @@ def batch_command(
     scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler, e.g. tcp://127.0.0.1:8786 (loopback only); without it a LocalCluster with --workers processes is started."),
     allow_errors: bool = typer.Option(False, "--allow-errors", help="Exit 0 even when documents failed."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar, messages or summary on stderr."),
+    index: Optional[Path] = typer.Option(None, "--index", help="Also put the records into this search index (SQLite, see `eventfacts index`); idempotent, so --resume may index again."),
 ) -> None:
     """Extract every document of large archives in parallel, exactly once, resumably.
 
@@ -80,6 +81,8 @@ def batch_command(
         raise typer.Exit(130) from None
     except Exception as exc:  # a failure no check foresaw: one line, not a traceback
         fail(f"{type(exc).__name__}: {exc}")
+    if index is not None:
+        _index_output(output, index, err, quiet=quiet)
     if not quiet:
         err.print(
             f"{summary.documents} documents ({summary.already_done} already done), {summary.records} records, "
@@ -90,6 +93,19 @@ def batch_command(
         )
     if summary.errors and not allow_errors:
         raise typer.Exit(1)
+
+
+def _index_output(output: Path, db: Path, err, *, quiet: bool) -> None:  # noqa: ANN001 - a rich Console
+    """Index the run's whole output: a doc_id indexed again replaces its rows, so a resumed run
+    indexes every record once, however often it ran."""
+    from extractor.index import SearchIndexError, index_files
+
+    try:
+        stats = index_files(db, [str(output)])
+    except SearchIndexError as exc:
+        fail(str(exc))
+    if not quiet:
+        err.print(f"indexed {stats.records} records into {escape(str(db))}")
 
 
 class _Reporter:

@@ -1,12 +1,5 @@
-"""Thin typer commands over the index library: `index`, `search`, `entities`, `browse`, `export`.
-
-Registered by the CLI package, e.g.:
-
-    app.command("index")(index_command)
-    app.command("search")(search_command)
-    app.add_typer(entities_app, name="entities")
-    app.command("browse")(browse_command)
-    app.command("export")(export_command)
+"""Thin typer commands over the index library (`extractor.index`): `index`, `search`, `entities`,
+`browse`, `export`. Registered by the CLI package through `register(app)`.
 
 Results go to stdout (a table, or JSON Lines with --json); messages to stderr. Bad input is one
 line naming the file or option, exit code 2; bad JSONL lines are reported and skipped (exit 1).
@@ -242,8 +235,8 @@ def browse_command(
     host: str = typer.Option("127.0.0.1", "--host", help="Address to serve on."),
     port: int = typer.Option(8001, "--port", min=0, max=65535, help="Port to serve on."),
 ) -> None:
-    """Browse the index in a web page (Datasette): facets, labels, canned queries. Needs the extra
-    `pip install 'eventfacts[browse]'`."""
+    r"""Browse the index in a web page (Datasette): facets, labels, canned queries. Needs the extra
+    `pip install 'eventfacts\[browse]'`."""
     from extractor.index.browse import BrowseUnavailable, serve
 
     db = _need_db(db)
@@ -309,3 +302,12 @@ def _write(output: Optional[Path], lines) -> int:
         if output:
             handle.close()
     return count
+
+
+def register(app: typer.Typer) -> None:
+    """Add the archive commands to the `eventfacts` app."""
+    app.command("index")(index_command)
+    app.command("search")(search_command)
+    app.add_typer(entities_app, name="entities")
+    app.command("browse")(browse_command)
+    app.command("export")(export_command)
