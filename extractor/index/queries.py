@@ -25,10 +25,11 @@ _TABLE = {"person": "persons", "org": "organisations", "place": "places"}
 # bm25 weights of the full-text columns: a word in the headline counts four times one in the text.
 _WEIGHTS = (4.0, 1.0)
 SNIPPET_WIDTH = 180
+# A name filter may stand for at most this many names (SQLite takes 32,766 parameters).
+MAX_NAMES = 10_000
 # A query word stands for at most this many indexed words containing it (shortest first).
 MAX_EXPANSIONS = 200
 _TERM = re.compile(r'"([^"]*)"|(\S+)')
-_JSON_IDS = "SELECT value FROM json_each(?)"
 
 
 def query_terms(query: str) -> list[str]:
@@ -133,7 +134,7 @@ class Index:
         terms = query_terms(query) if query is not None and query.strip() else []
         conds: list[str] = []
         params: list[Any] = []
-        facts: dict[str, tuple[str, str, str]] = {}  # field -> (table, names json, entities json)
+        facts: dict[str, tuple[str, set[int], set[str]]] = {}  # field -> (table, name ids, entity ids)
         role_ids = self._role_ids(role) if role else None
         if role_ids is not None and not role_ids:
             return []
@@ -144,19 +145,24 @@ class Index:
             if not names:
                 return []
             table = _TABLE[field_name]
-            role_cond = ""
-            role_params: list[Any] = []
+            role_cond, role_params = "", []
             if field_name == "person" and role_ids:
                 role_cond = (" AND EXISTS (SELECT 1 FROM roles ro WHERE ro.report_id = t.report_id AND ro.n = t.n "
-                             f"AND ro.role_id IN ({_JSON_IDS}))")
-                role_params = [json.dumps(role_ids)]
-            conds.append(f"r.id IN (SELECT t.report_id FROM {table} t WHERE t.name_id IN ({_JSON_IDS}){role_cond} "
-                         f"UNION SELECT t.report_id FROM {table} t WHERE t.entity_id IN ({_JSON_IDS}){role_cond})")
-            params += [names, *role_params, entities, *role_params]
+                             f"AND ro.role_id IN {_marks(role_ids)})")
+                role_params = sorted(role_ids)
+            arms = [f"SELECT t.report_id FROM {table} t WHERE t.name_id IN {_marks(names)}{role_cond}"]
+            params_here = [*sorted(names), *role_params]
+            if entities:
+                arms.append(f"SELECT t.report_id FROM {table} t WHERE t.entity_id IN {_marks(entities)}{role_cond}")
+                params_here += [*sorted(entities), *role_params]
+            # On the full-text rowid, so a row is dropped before its report row is read; the unary
+            # "+" keeps SQLite from handing the list to FTS5 as a rowid constraint (a probe per id: slow).
+            conds.append(f"{{rid}} IN ({' UNION '.join(arms)})")
+            params += params_here
             facts[field_name] = (table, names, entities)
         if role_ids and person is None:
-            conds.append(f"r.id IN (SELECT report_id FROM roles WHERE role_id IN ({_JSON_IDS}))")
-            params.append(json.dumps(role_ids))
+            conds.append(f"{{rid}} IN (SELECT report_id FROM roles WHERE role_id IN {_marks(role_ids)})")
+            params += sorted(role_ids)
         if type:
             conds.append("r.event_type = ? COLLATE NOCASE")
             params.append(type.strip())
@@ -167,6 +173,7 @@ class Index:
             conds.append("r.date_from <= ?")
             params.append(high)
         where = " AND ".join(conds) or "1"
+        where = where.replace("{rid}", "+report_fts.rowid" if terms else "r.id")
         if terms:
             match = self._match_expression(terms)
             if match is None:
@@ -199,32 +206,34 @@ class Index:
             groups.append("(" + " OR ".join(_fts_string(w) for w in found) + ")")
         return " AND ".join(groups)
 
-    def _entity_match(self, kind: str, text: str) -> tuple[str, str]:
-        """JSON lists of the name ids whose words include all of the filter's, and of their entity ids."""
+    def _entity_match(self, kind: str, text: str) -> tuple[set[int], set[str]]:
+        """The ids of the names whose words include all of the filter's, and their entity ids."""
         words = name_words(text)
         if not words:
             raise ValueError(f"--{kind} {text!r} has no name words to look for")
         expression = " AND ".join('"' + w.replace('"', '""') + '"' for w in words)
-        # The IN subquery runs the full-text match once; a join let SQLite probe it per name row.
-        names = [row[0] for row in self.conn.execute(
-            "SELECT id FROM names WHERE id IN (SELECT rowid FROM names_fts WHERE names_fts MATCH ?) AND kind = ?",
-            (expression, kind))]
+        # The IN subquery runs the full-text match once (a join let SQLite probe it per name row);
+        # "+kind" keeps SQLite from scanning every name of the kind through the (kind, name) index.
+        names = {row[0] for row in self.conn.execute(
+            "SELECT id FROM names WHERE id IN (SELECT rowid FROM names_fts WHERE names_fts MATCH ?) AND +kind = ?",
+            (expression, kind))}
         if not names:
-            return "", "[]"
-        ids = json.dumps(names)
-        entities = [row[0] for row in self.conn.execute(
-            f"SELECT DISTINCT entity_id FROM {_TABLE[kind]} WHERE name_id IN ({_JSON_IDS}) AND entity_id IS NOT NULL",
-            (ids,))]
-        return ids, json.dumps(entities)
+            return set(), set()
+        if len(names) > MAX_NAMES:
+            raise ValueError(f"--{kind} {text!r} matches {len(names):,} names; give more of the name")
+        entities = {row[0] for row in self.conn.execute(
+            f"SELECT DISTINCT entity_id FROM {_TABLE[kind]} WHERE name_id IN {_marks(names)} AND entity_id IS NOT NULL",
+            sorted(names))}
+        return names, entities
 
-    def _role_ids(self, role: str) -> list[int]:
+    def _role_ids(self, role: str) -> set[int]:
         wanted = fold(role)
         if not wanted:
             raise ValueError("--role needs some text")
-        return [row[0] for row in self.conn.execute("SELECT id FROM role_names WHERE instr(fold, ?) > 0", (wanted,))]
+        return {row[0] for row in self.conn.execute("SELECT id FROM role_names WHERE instr(fold, ?) > 0", (wanted,))}
 
-    def _hit(self, row: sqlite3.Row, terms: list[str], facts: dict[str, tuple[str, str, str]],
-             role_ids: list[int] | None, type: str | None, dated: str | None) -> ReportHit:
+    def _hit(self, row: sqlite3.Row, terms: list[str], facts: dict[str, tuple[str, set[int], set[str]]],
+             role_ids: set[int] | None, type: str | None, dated: str | None) -> ReportHit:
         rid = row["id"]
         matched: list[MatchedFact] = []
         for field_name, (table, names, entities) in facts.items():
@@ -247,17 +256,18 @@ class Index:
             score=None if row["rank"] is None else -row["rank"],
         )
 
-    def _matched_entries(self, field_name: str, table: str, rid: int, names: str | None, entities: str | None,
-                         role_ids: list[int] | None) -> list[MatchedFact]:
-        conds, params = ["t.report_id = ?"], [rid]
+    def _matched_entries(self, field_name: str, table: str, rid: int, names: set[int] | None,
+                         entities: set[str] | None, role_ids: set[int] | None) -> list[MatchedFact]:
+        # A report has a handful of entries: fetch them all and pick in Python (an IN list per hit
+        # cost milliseconds when a name stands for hundreds of entities).
+        entries = self.conn.execute(f"SELECT t.* FROM {table} t WHERE t.report_id = ? ORDER BY t.n", (rid,)).fetchall()
         if names is not None:
-            conds.append(f"(t.name_id IN ({_JSON_IDS}) OR t.entity_id IN ({_JSON_IDS}))")
-            params += [names, entities]
+            entries = [e for e in entries if e["name_id"] in names or e["entity_id"] in (entities or ())]
         if role_ids:
-            conds.append(f"EXISTS (SELECT 1 FROM roles ro WHERE ro.report_id = t.report_id AND ro.n = t.n AND ro.role_id IN ({_JSON_IDS}))")
-            params.append(json.dumps(role_ids))
+            entries = [e for e in entries if role_ids & {r[0] for r in self.conn.execute(
+                "SELECT role_id FROM roles WHERE report_id = ? AND n = ?", (rid, e["n"]))}]
         result = []
-        for entry in self.conn.execute(f"SELECT t.* FROM {table} t WHERE {' AND '.join(conds)} ORDER BY t.n", params):
+        for entry in entries:
             value = entry["name"]
             if table == "persons":
                 roles = self._roles(rid, entry["n"])
@@ -337,6 +347,11 @@ class Index:
             "entities": one("SELECT COUNT(*) FROM entities"),
             "pending_keys": one("SELECT COUNT(*) FROM pending_keys"),
         }
+
+
+def _marks(values: set[Any] | list[Any]) -> str:
+    """Placeholders for an IN list: SQLite uses an index for a literal list, not always for json_each."""
+    return "(" + ",".join("?" * len(values)) + ")"
 
 
 def _mentions(stored: str) -> list[Mention]:

@@ -103,7 +103,8 @@ CREATE TABLE persons (
     reason_id INTEGER REFERENCES reasons(id),
     PRIMARY KEY (report_id, n)
 ) WITHOUT ROWID;
-CREATE INDEX persons_name ON persons(name_id);
+-- (name_id, entity_id): a name filter finds its entities from the index alone.
+CREATE INDEX persons_name ON persons(name_id, entity_id);
 CREATE INDEX persons_entity ON persons(entity_id);
 
 CREATE TABLE roles (
@@ -127,7 +128,7 @@ CREATE TABLE organisations (
     reason_id INTEGER REFERENCES reasons(id),
     PRIMARY KEY (report_id, n)
 ) WITHOUT ROWID;
-CREATE INDEX organisations_name ON organisations(name_id);
+CREATE INDEX organisations_name ON organisations(name_id, entity_id);
 CREATE INDEX organisations_entity ON organisations(entity_id);
 
 CREATE TABLE places (
@@ -142,7 +143,7 @@ CREATE TABLE places (
     reason_id INTEGER REFERENCES reasons(id),
     PRIMARY KEY (report_id, n)
 ) WITHOUT ROWID;
-CREATE INDEX places_name ON places(name_id);
+CREATE INDEX places_name ON places(name_id, entity_id);
 CREATE INDEX places_entity ON places(entity_id);
 
 CREATE TABLE quantities (
