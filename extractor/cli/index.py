@@ -20,13 +20,10 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
+from extractor.cli.common import err, fail
 from extractor.index.schema import DB_ENV, SearchIndexError
 
 DB_HELP = f"The index database (SQLite file). Default: ${DB_ENV}."
-
-
-def _err() -> Console:
-    return Console(stderr=True, soft_wrap=True, highlight=False)
 
 
 def _out() -> Console:
@@ -35,14 +32,9 @@ def _out() -> Console:
     return Console(highlight=False, width=wide)
 
 
-def _fail(message: str, code: int = 2) -> typer.Exit:
-    _err().print(f"[red]error:[/red] {escape(message)}")
-    return typer.Exit(code)
-
-
 def _need_db(db: Optional[Path]) -> Path:
     if db is None:
-        raise _fail(f"no index given: use --db DB or set {DB_ENV}")
+        fail(f"no index given: use --db DB or set {DB_ENV}")
     return db
 
 
@@ -53,7 +45,7 @@ def _open(db: Optional[Path]) -> Iterator:
     try:
         index = Index(_need_db(db))
     except SearchIndexError as exc:
-        raise _fail(str(exc)) from exc
+        fail(str(exc))
     try:
         yield index
     finally:
@@ -80,13 +72,12 @@ def index_command(
     db = _need_db(db)
     for path in facts:
         if path != "-" and not Path(path).is_file():
-            raise _fail(f"{path}: no such file" if not Path(path).exists() else f"{path}: not a file")
-    err = _err()
+            fail(f"{path}: no such file" if not Path(path).exists() else f"{path}: not a file")
     try:
         stats = index_files(db, facts, texts=texts or (), batch_size=batch_size,
                             on_error=lambda message: err.print(f"[red]error:[/red] {escape(message)}"))
     except SearchIndexError as exc:
-        raise _fail(str(exc)) from exc
+        fail(str(exc))
     if not quiet:
         parts = [f"{stats.records} records indexed into {db} ({stats.replaced} replaced)"]
         if texts:
@@ -122,13 +113,13 @@ def search_command(
             hits = index.search(query, person=person, org=org, place=place, role=role, type=type,
                                 date_from=date_from, date_to=date_to, limit=limit)
         except ValueError as exc:
-            raise _fail(str(exc)) from exc
+            fail(str(exc))
     if as_json:
         for hit in hits:
             typer.echo(hit.model_dump_json())
         return
     if not hits:
-        _err().print("no report matches")
+        err.print("no report matches")
         return
     # Columns that no hit fills (matched without filters, snippet without a query) are left out.
     columns = ["#", "date", "report", "event"]
@@ -175,10 +166,10 @@ def entities_command(
         try:
             found = index.entities(type=type, top=top)
         except ValueError as exc:
-            raise _fail(str(exc)) from exc
+            fail(str(exc))
         pending = index.pending_keys()
     if pending:
-        _err().print(f"note: {pending} name keys wait for entity resolution; the next `eventfacts index` run resolves them")
+        err.print(f"note: {pending} name keys wait for entity resolution; the next `eventfacts index` run resolves them")
     if as_json:
         for entity in found:
             typer.echo(entity.model_dump_json())
@@ -206,7 +197,7 @@ def entity_show_command(
     with _open(db) as index:
         detail = index.entity(entity_id, limit=limit)
     if detail is None:
-        raise _fail(f"no entity {entity_id!r} in {db}", code=1)
+        fail(f"no entity {entity_id!r} in {db}", code=1)
     if as_json:
         typer.echo(detail.model_dump_json())
         return
@@ -241,9 +232,9 @@ def browse_command(
 
     db = _need_db(db)
     try:
-        serve(db, host=host, port=port, echo=lambda line: _err().print(escape(line)))
+        serve(db, host=host, port=port, echo=lambda line: err.print(escape(line)))
     except (BrowseUnavailable, SearchIndexError) as exc:
-        raise _fail(str(exc)) from exc
+        fail(str(exc))
 
 
 # -- export ------------------------------------------------------------------------------------
@@ -261,20 +252,19 @@ def export_command(
     from extractor.index import export
 
     if to not in export.TARGETS:
-        raise _fail(f"--to must be one of {', '.join(export.TARGETS)}, not {to!r}")
+        fail(f"--to must be one of {', '.join(export.TARGETS)}, not {to!r}")
     if mapping:
         if facts:
-            raise _fail("--mapping writes the mapping only; give no FACTS files with it")
+            fail("--mapping writes the mapping only; give no FACTS files with it")
         _write(output, [json.dumps(export.index_mapping(), ensure_ascii=False, indent=2)])
         return
     if not facts:
-        raise _fail("give FACTS.jsonl files to export (or --mapping)")
+        fail("give FACTS.jsonl files to export (or --mapping)")
     for path in facts:
         if path != "-" and not Path(path).is_file():
-            raise _fail(f"{path}: no such file")
+            fail(f"{path}: no such file")
     if output is not None and any(path != "-" and Path(path).resolve() == output.resolve() for path in facts):
-        raise _fail(f"the output {output} is also an input; choose another file")
-    err = _err()
+        fail(f"the output {output} is also an input; choose another file")
     errors: list[str] = []
 
     def on_error(message: str) -> None:
@@ -285,7 +275,7 @@ def export_command(
         lines = export.bulk_lines(facts, index_name=index_name, db=db, on_error=on_error)
         count = _write(output, lines)
     except SearchIndexError as exc:
-        raise _fail(str(exc)) from exc
+        fail(str(exc))
     err.print(f"{count // 2} documents written for {to}, {len(errors)} errors")
     if errors:
         raise typer.Exit(1)
