@@ -8,6 +8,7 @@ persons all depend on these tokens, so the fixes live in the tokenizer itself (s
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -60,27 +61,24 @@ def make_doc_bounded(nlp: Language, text: str) -> Doc:
     if _LONG_RUN.search(text) is None and _SYMBOL_RUN.search(text) is None:
         return nlp.make_doc(text)
     docs: list[Doc] = []
-    pos = 0
-    for run in _SYMBOL_RUN.finditer(text):
-        docs.extend(_pieces(nlp, text[pos : run.start()]))
-        docs.extend(
-            Doc(nlp.vocab, words=[text[k : min(k + MAX_RUN_CHARS, run.end())]], spaces=[False])
-            for k in range(run.start(), run.end(), MAX_RUN_CHARS)
-        )
-        pos = run.end()
-    docs.extend(_pieces(nlp, text[pos:]))
+    for piece, symbols in _split_runs(text, _SYMBOL_RUN):
+        if symbols:
+            docs.append(Doc(nlp.vocab, words=[piece], spaces=[False]))
+        else:
+            # Within the rest, a long whitespace-free run is tokenised a piece at a time.
+            docs.extend(nlp.make_doc(part) for part, _ in _split_runs(piece, _LONG_RUN))
     return Doc.from_docs(docs, ensure_whitespace=False)
 
 
-def _pieces(nlp: Language, text: str) -> list[Doc]:
-    """Docs of `text` with every whitespace-free run longer than MAX_RUN_CHARS cut into pieces."""
-    docs: list[Doc] = []
+def _split_runs(text: str, run: re.Pattern[str]) -> Iterator[tuple[str, bool]]:
+    """`text` in order as (piece, in_run): the stretches between matches of `run` whole, each match
+    cut into pieces of at most MAX_RUN_CHARS. No piece is empty; together they are `text`."""
     pos = 0
-    for run in _LONG_RUN.finditer(text):
-        if run.start() > pos:
-            docs.append(nlp.make_doc(text[pos : run.start()]))
-        docs.extend(nlp.make_doc(text[k : min(k + MAX_RUN_CHARS, run.end())]) for k in range(run.start(), run.end(), MAX_RUN_CHARS))
-        pos = run.end()
+    for match in run.finditer(text):
+        if match.start() > pos:
+            yield text[pos : match.start()], False
+        for k in range(match.start(), match.end(), MAX_RUN_CHARS):
+            yield text[k : min(k + MAX_RUN_CHARS, match.end())], True
+        pos = match.end()
     if pos < len(text):
-        docs.append(nlp.make_doc(text[pos:]))
-    return docs
+        yield text[pos:], False
