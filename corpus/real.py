@@ -224,6 +224,25 @@ def status(entries: Iterable[IndexEntry], cache: Optional[Path] = None) -> list[
     return result
 
 
+def restore(entry: IndexEntry, excerpt: str, cache: Optional[Path] = None) -> TextStatus:
+    """Store a looked-up-again excerpt as the entry's text if it reproduces the indexed hash.
+
+    The search returns a page's opening; the annotated text was that opening cut at its last
+    complete sentence. The same cut is tried first, then the opening cut to the indexed length
+    (a longer excerpt this time), then the whole excerpt. A text that matches none is not stored."""
+    text = excerpt.strip()
+    candidates = [cut_at_last_sentence(text), cut_at_last_sentence(text[: entry.chars + 1]), text[: entry.chars].rstrip(), text]
+    for candidate in candidates:
+        if sha256_text(candidate) == entry.sha256:
+            directory = cache or texts_dir()
+            directory.mkdir(parents=True, exist_ok=True)
+            (directory / f"{entry.id}.txt").write_text(candidate, encoding="utf-8")
+            return TextStatus(entry.id, "ok", "restored")
+    best = candidates[0]
+    return TextStatus(entry.id, "changed", f"no cut of the excerpt ({len(text)} chars) has the indexed hash; "
+                                           f"the usual cut has {len(best)} vs {entry.chars} chars")
+
+
 def load_texts(entries: Iterable[IndexEntry], cache: Optional[Path] = None) -> dict[str, str]:
     """The cached texts that exist, by id (whatever their hash; `status` reports differences)."""
     directory = cache or texts_dir()

@@ -6,6 +6,7 @@
     python scripts/real_texts.py split             # dev/test by publisher domain, written into the index
     python scripts/real_texts.py export -o /tmp/dev.jsonl --split dev   # input for any pipeline version
     python scripts/real_texts.py add r042 excerpt.json --url … --publisher … --kind … [--published …]
+    python scripts/real_texts.py restore r042 excerpt.json   # a text looked up again, kept if its hash matches
 
 The texts are third-party and never enter the repository; they live in `$EVENTFACTS_REAL_TEXTS`
 (default `~/.cache/eventfacts/real/`). `add` is the annotator's tool: it takes an excerpt (a JSON
@@ -32,6 +33,18 @@ app = typer.Typer(help=__doc__, no_args_is_help=True, add_completion=False)
 def _entries(index: Path, split: Optional[str]) -> list[real.IndexEntry]:
     entries = real.read_index(index)
     return [entry for entry in entries if split is None or entry.split == split]
+
+
+def _read_excerpt(path: Path) -> str:
+    """An excerpt file: a JSON string literal (as the search returned it) or plain UTF-8 text."""
+    raw = path.read_text(encoding="utf-8").strip()
+    if raw.startswith('"'):
+        try:
+            return json.loads(raw)
+        except ValueError as exc:
+            typer.echo(f"error: {path} starts with a quote but is no JSON string: {exc}", err=True)
+            raise typer.Exit(2) from exc
+    return raw
 
 
 @app.command()
@@ -122,13 +135,7 @@ def add(
     index: Path = typer.Option(real.INDEX_PATH, help="The index to append to."),
 ) -> None:
     """Store one excerpt in the cache and append it to the index; prints its length and hash."""
-    raw = excerpt.read_text(encoding="utf-8").strip()
-    if raw.startswith('"'):
-        try:
-            raw = json.loads(raw)
-        except ValueError as exc:
-            typer.echo(f"error: {excerpt} starts with a quote but is no JSON string: {exc}", err=True)
-            raise typer.Exit(2) from exc
+    raw = _read_excerpt(excerpt)
     try:
         entry = real.add_report(report_id, raw, url=url, title=title, publisher=publisher, publisher_kind=kind,
                                 published=published, query=query, index_path=index)
@@ -136,6 +143,25 @@ def add(
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from exc
     typer.echo(f"{entry.id}: {entry.chars} chars, sha256 {entry.sha256}, cached in {real.texts_dir() / (entry.id + '.txt')}")
+
+
+@app.command()
+def restore(
+    report_id: str = typer.Argument(..., help="The report's id in the index."),
+    excerpt: Path = typer.Argument(..., exists=True, dir_okay=False, help="The excerpt looked up again by its URL: a JSON string literal or plain text."),
+    index: Path = typer.Option(real.INDEX_PATH, help="The index of the real-report set."),
+    texts: Optional[Path] = typer.Option(None, help="Text cache (default $EVENTFACTS_REAL_TEXTS or ~/.cache/eventfacts/real)."),
+) -> None:
+    """Rebuild one cached text on a new machine: stored only if it has the indexed sha256 (exit 1 if not)."""
+    entries = {entry.id: entry for entry in real.read_index(index)}
+    if report_id not in entries:
+        typer.echo(f"error: {report_id} is not in {index}", err=True)
+        raise typer.Exit(2)
+    raw = _read_excerpt(excerpt)
+    result = real.restore(entries[report_id], raw, texts)
+    typer.echo(f"{result.id}\t{result.state}\t{result.detail}")
+    if result.state != "ok":
+        raise typer.Exit(1)
 
 
 if __name__ == "__main__":

@@ -67,6 +67,7 @@ def test_bookkeeping_tables_are_hidden(get):
     tables = {t["name"]: t["hidden"] for t in get("/archiv.json").json()["tables"]}
     assert tables["reports"] is False and tables["entities"] is False
     assert tables["pending_keys"] is True and tables["names_fts"] is True and tables["entity_keys"] is True
+    assert tables["words"] is True and tables["reasons"] is True  # search vocabulary, label texts
 
 
 def test_canned_query_reports_of_an_organisation(get):

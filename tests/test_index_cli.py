@@ -194,3 +194,74 @@ def test_batch_index_fills_the_index_and_a_resume_does_not_duplicate(tmp_path: P
         hits = index.search(person="Anna Schmidt")
         assert [h.doc_id for h in hits] == ["b1"]
         assert sorted(h.doc_id for h in index.search(limit=10)) == ["b1", "b2"]
+
+
+BATCH_DOCS = [
+    ("c1", "Fachtag in Kassel: Dr. Anna Schmidt (IHK Kassel) begrüßte 80 Gäste."),
+    ("c2", "Workshop in Erfurt mit 25 Teilnehmenden."),
+    ("c3", "Netzwerktreffen in Gera: Bürgermeister Jonas Weber eröffnete die Runde."),
+    ("c4", "Konferenz in Fulda mit 120 Gästen aus neun Bundesländern."),
+]
+
+
+def _batch_source(tmp_path: Path, docs: list[tuple[str, str]]) -> Path:
+    source = tmp_path / f"eingang{len(docs)}.jsonl"
+    source.write_text("".join(json.dumps({"id": i, "text": t}, ensure_ascii=False) + "\n" for i, t in docs),
+                      encoding="utf-8")
+    return source
+
+
+def test_batch_index_is_searchable_while_the_run_goes_on(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from extractor.batch import BatchConfig, run_batch
+    from extractor.index import Index, ingest
+
+    monkeypatch.setattr(ingest, "COMMIT_SECONDS", 0.0)  # commit after every record, as a slow run would
+    db = tmp_path / "archiv.sqlite"
+    seen: list[tuple[int, int]] = []  # (records written, reports a reader finds) at each settled document
+
+    def progress(event) -> None:  # noqa: ANN001 - a BatchEvent
+        if event.kind == "advance" and event.summary.records and db.exists():
+            with Index(db) as reader:
+                seen.append((event.summary.records, len(reader.search(limit=10))))
+
+    config = BatchConfig(model="rules", engine="inline", batch_size=1, index=str(db))
+    summary = run_batch([str(_batch_source(tmp_path, BATCH_DOCS))], tmp_path / "fakten.jsonl", config, progress=progress)
+    assert summary.records == summary.indexed == 4
+    # A second connection saw each record as soon as it was written, before the run ended.
+    assert seen == [(1, 1), (2, 2), (3, 3), (4, 4)]
+    with Index(db) as index:
+        assert [h.doc_id for h in index.search(person="Jonas Weber")] == ["c3"]
+        # Entities were resolved when the run ended.
+        assert index.pending_keys() == 0
+        assert {e.name for e in index.entities(type="person")} == {"Anna Schmidt", "Jonas Weber"}
+
+
+def test_batch_resume_indexes_the_records_the_index_lacks(tmp_path: Path) -> None:
+    from extractor.batch import BatchConfig, run_batch
+    from extractor.index import Index
+
+    out, db = tmp_path / "fakten.jsonl", tmp_path / "archiv.sqlite"
+    # A first run without the index (or one killed before its index committed) ...
+    run_batch([str(_batch_source(tmp_path, BATCH_DOCS[:2]))], out, BatchConfig(model="rules", engine="inline"))
+    # ... and a resumed run with it: the two records already in the output are indexed first.
+    config = BatchConfig(model="rules", engine="inline", resume=True, index=str(db))
+    summary = run_batch([str(_batch_source(tmp_path, BATCH_DOCS))], out, config)
+    assert (summary.already_done, summary.records, summary.indexed) == (2, 2, 4)
+    with Index(db) as index:
+        assert sorted(h.doc_id for h in index.search(limit=10)) == ["c1", "c2", "c3", "c4"]
+    # Resumed once more, nothing is new and nothing is indexed twice.
+    again = run_batch([str(_batch_source(tmp_path, BATCH_DOCS))], out, config)
+    assert (again.records, again.indexed) == (0, 0)
+    with Index(db) as index:
+        assert len(index.search(limit=10)) == 4
+
+
+def test_batch_refuses_an_index_of_another_kind_before_it_starts(tmp_path: Path) -> None:
+    from extractor.batch import BatchConfig, BatchError, run_batch
+
+    db = tmp_path / "fremd.sqlite"
+    db.write_text("keine Datenbank", encoding="utf-8")
+    out = tmp_path / "fakten.jsonl"
+    with pytest.raises(BatchError, match="fremd.sqlite"):
+        run_batch([str(_batch_source(tmp_path, BATCH_DOCS[:1]))], out, BatchConfig(model="rules", engine="inline", index=str(db)))
+    assert not out.exists() or out.stat().st_size == 0

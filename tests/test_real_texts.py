@@ -65,6 +65,19 @@ def test_status_reports_missing_and_changed(tmp_path: Path) -> None:
     assert states == {"r001": "ok", "r002": "changed", "r003": "missing"}
 
 
+def test_restore_keeps_an_excerpt_only_when_its_cut_has_the_indexed_hash(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    entry = real.IndexEntry("r001", "u1", None, "P", "association", None, "dev", len(REPORT), real.sha256_text(REPORT))
+    # Looked up again, the search may return a longer opening of the same page this time.
+    longer = REPORT + " Danach gab es einen Imbiss. Der nächste Termin ist im Mai"
+    assert real.restore(entry, longer, cache).state == "ok"
+    assert (cache / "r001.txt").read_text(encoding="utf-8") == REPORT
+    (cache / "r001.txt").unlink()
+    changed = real.restore(entry, REPORT.replace("80", "90"), cache)
+    assert changed.state == "changed" and "indexed hash" in changed.detail
+    assert not (cache / "r001.txt").exists()
+
+
 @pytest.fixture
 def loopback_site() -> Iterator[str]:
     class Handler(http.server.BaseHTTPRequestHandler):

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 Engine = Literal["processes", "dask", "inline"]
-Stage = Literal["read", "extract", "timeout", "duplicate", "skip"]
+Stage = Literal["read", "extract", "timeout", "duplicate", "skip", "index"]
 
 ERRORS_SUFFIX = ".errors.jsonl"
 
@@ -34,6 +34,8 @@ class BatchConfig:
     overwrite (bool): Start afresh even though OUT exists and holds records.
     fsync (bool): fsync the output after every record (survives power loss, slower).
     published (str | None): Publication date for documents that bring none.
+    index (str | None): A search index (SQLite, `extractor.index`) filled as records are written;
+        entities are resolved when the run ends.
     """
 
     model: str = "auto"
@@ -47,6 +49,7 @@ class BatchConfig:
     overwrite: bool = False
     fsync: bool = False
     published: str | None = None
+    index: str | None = None
 
     def n_workers(self) -> int:
         return max(1, self.workers or os.cpu_count() or 1)
@@ -64,6 +67,7 @@ class BatchSummary:
     already_done: int = 0
     retried: int = 0
     repaired_bytes: int = 0
+    indexed: int = 0
     words: int = 0
     seconds: float = 0.0
     startup_seconds: float = 0.0

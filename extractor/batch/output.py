@@ -32,7 +32,7 @@ def repair_output(path: Path) -> tuple[set[str], int]:
                 break  # torn: the run died inside this write
             if bad is not None:
                 raise BatchError(f"{path}:{bad[0]}: not a JSON record; the file is damaged, not just torn at the end")
-            doc_id = _doc_id_of(raw)
+            doc_id = doc_id_of(raw)
             if doc_id is None and raw.strip():
                 bad = (line_no, offset)
             else:
@@ -49,7 +49,8 @@ def repair_output(path: Path) -> tuple[set[str], int]:
     return done, size - good_end
 
 
-def _doc_id_of(raw: bytes) -> str | None:
+def doc_id_of(raw: bytes) -> str | None:
+    """The doc_id of one output line, or None when the line is no record."""
     try:
         value = json.loads(raw)
     except ValueError:

@@ -21,6 +21,7 @@ from extractor.batch.config import (
     Stage,
     errors_path_for,
 )
+from extractor.batch.indexing import RunIndexer
 from extractor.batch.inputs import Item, expand_inputs, item_id
 from extractor.batch.output import check_outputs, lock_output, open_outputs
 from extractor.batch.runners import Runner, make_runner
@@ -85,7 +86,12 @@ def run_batch(
     except BaseException:
         lock.close()
         raise
+    indexer: RunIndexer | None = None
     try:
+        if config.index:
+            indexer = RunIndexer(config.index, summary, emit)
+            if done:
+                indexer.catch_up(output, done)
         if summary.repaired_bytes:
             emit(BatchEvent("info", summary, message=f"{output}: cut off a torn last line ({summary.repaired_bytes} bytes)"))
         if config.resume:
@@ -95,14 +101,19 @@ def run_batch(
         try:
             runner = make_runner(config)
             try:
-                _drive(runner, documents, config, out, errors, done, failed_before, summary, emit, started)
+                _drive(runner, documents, config, out, errors, done, failed_before, summary, emit, started, indexer)
             except BaseException:
                 runner.close(cancel=True)
                 raise
             runner.close()
         except (ModelLoadError, OutputError) as exc:  # the workers cannot load the pipeline; the disk is full
             raise BatchError(str(exc)) from exc
+        if indexer is not None:
+            indexer.finish()
+            indexer = None
     finally:
+        if indexer is not None:  # the run failed or was interrupted: keep what is indexed, resolve later
+            indexer.stop()
         out.close()
         errors.close()
         lock.close()
@@ -121,6 +132,7 @@ def _drive(
     summary: BatchSummary,
     emit: ProgressCallback,
     started: float,
+    indexer: RunIndexer | None = None,
 ) -> None:
     # Every doc_id met in this run, to report duplicates (ids only: memory grows by ~100 bytes a document).
     seen: set[str] = set()
@@ -150,6 +162,8 @@ def _drive(
                 out.write(result["line"])
                 summary.records += 1
                 summary.words += result["words"]
+                if indexer is not None:
+                    indexer.add(result["line"], result["doc_id"], problem)
             else:
                 summary.errors += 1
                 problem(result["doc_id"], result["source"], result["stage"], result["message"])

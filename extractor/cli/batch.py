@@ -33,7 +33,7 @@ def batch_command(
     scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler, e.g. tcp://127.0.0.1:8786 (loopback only); without it a LocalCluster with --workers processes is started."),
     allow_errors: bool = typer.Option(False, "--allow-errors", help="Exit 0 even when documents failed."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar, messages or summary on stderr."),
-    index: Optional[Path] = typer.Option(None, "--index", help="Also put the records into this search index (SQLite, see `eventfacts index`); idempotent, so --resume may index again."),
+    index: Optional[Path] = typer.Option(None, "--index", help="Also put the records into this search index (SQLite, see `eventfacts index`) as they are written; searchable while the run goes on, entities resolved at its end. --resume first indexes the records the index lacks."),
 ) -> None:
     """Extract every document of large archives in parallel, exactly once, resumably.
 
@@ -68,6 +68,7 @@ def batch_command(
         overwrite=overwrite,
         fsync=fsync,
         published=published,
+        index=str(index) if index is not None else None,
     )
     show_bar = not quiet and err.is_terminal
     reporter = _Reporter(err, quiet=quiet, total=count_documents(inputs) if show_bar else None, bar=show_bar)
@@ -81,31 +82,17 @@ def batch_command(
         raise typer.Exit(130) from None
     except Exception as exc:  # a failure no check foresaw: one line, not a traceback
         fail(f"{type(exc).__name__}: {exc}")
-    if index is not None:
-        _index_output(output, index, err, quiet=quiet)
     if not quiet:
         err.print(
             f"{summary.documents} documents ({summary.already_done} already done), {summary.records} records, "
             f"{summary.errors} errors, {summary.duplicates} duplicates, {summary.skipped} skipped, "
             f"{summary.words_per_second:,.0f} words/s, {summary.documents_per_second:,.1f} documents/s "
             f"in {summary.seconds:.1f} s → {summary.output}"
+            + (f"; {summary.indexed} indexed into {index}" if index is not None else "")
             + (f"; problems in {summary.errors_file}" if summary.errors or summary.duplicates or summary.skipped else "")
         )
     if summary.errors and not allow_errors:
         raise typer.Exit(1)
-
-
-def _index_output(output: Path, db: Path, err, *, quiet: bool) -> None:  # noqa: ANN001 - a rich Console
-    """Index the run's whole output: a doc_id indexed again replaces its rows, so a resumed run
-    indexes every record once, however often it ran."""
-    from extractor.index import SearchIndexError, index_files
-
-    try:
-        stats = index_files(db, [str(output)])
-    except SearchIndexError as exc:
-        fail(str(exc))
-    if not quiet:
-        err.print(f"indexed {stats.records} records into {escape(str(db))}")
 
 
 class _Reporter:

@@ -38,8 +38,10 @@ GROUP BY p.report_id, p.n
 ORDER BY p.entity_id, r.date, r.doc_id
 """.strip()
 
+# Lookup and search plumbing: the vocabulary of the typo-tolerant search (`words`) and the reason
+# texts (shown as labels of `reason_id`) are not tables a reader browses.
 _HIDDEN = ("meta", "names", "names_fts", "role_names", "keys", "entity_keys", "pending_keys", "pending_entities",
-           "report_fts", "roles")
+           "report_fts", "roles", "words", "words_fts", "reasons")
 
 
 def datasette_metadata(db: str | os.PathLike[str]) -> dict[str, Any]:
@@ -67,7 +69,8 @@ def datasette_metadata(db: str | os.PathLike[str]) -> dict[str, Any]:
         "organisations": {"label_column": "name", "facets": ["name", "acronym"],
                           "description": "Organisations per report; entity_id joins long forms, inflections, acronyms."},
         "places": {"label_column": "name", "facets": ["name", "kind"]},
-        "reasons": {"label_column": "text", "description": "Why entity resolution joined an entry to its entity."},
+        "reasons": {"hidden": True, "label_column": "text",
+                    "description": "Why entity resolution joined an entry to its entity."},
         "entities": {"label_column": "name", "facets": ["kind"], "sort_desc": "reports",
                      "description": "Persons, organisations and places across the archive, with report counts."},
         "person_roles": {"facets": ["role", "organisation"]},

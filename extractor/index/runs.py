@@ -108,6 +108,10 @@ class BatchIndexer:
             writer.rollback()
             raise
 
+    def doc_ids(self) -> set[str]:
+        """The doc_ids the index holds (committed or in this batch)."""
+        return {row[0] for row in self._writer.conn.execute("SELECT doc_id FROM reports")}
+
     def close(self) -> None:
         if self._closed:
             return
@@ -116,6 +120,14 @@ class BatchIndexer:
             self._writer.resolve()
         finally:
             self._writer.close()
+
+    def stop(self) -> None:
+        """Commit what is buffered and close without resolving entities (an interrupted run):
+        the keys stay pending and the next writer of the index resolves them."""
+        if self._closed:
+            return
+        self._closed = True
+        self._writer.close()
 
     def __enter__(self) -> BatchIndexer:
         return self
