@@ -96,7 +96,6 @@ BMAS = "Bundesministerium für Arbeit und Soziales"
                 "ZDH",
                 ("Zentralverband des Deutschen Handwerks", "ZDH"),
             ),
-            bug="a genitive complement after the head is not part of the name; only ORG 'ZDH' is found",
         ),
     ],
 )
@@ -308,3 +307,39 @@ def test_orgs_acronym_against_a_name_ending_in_punctuation() -> None:
 def test_orgs_acronym_and_punctuation_document_is_extracted(extractor_default: Extractor) -> None:
     report = extractor_default.extract("IK der Industrie-.")
     assert not any("failed" in w for w in report.warnings)
+
+
+# --- genitive complements ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        # The acronym abbreviates head and complement: the complement is part of the name.
+        case("Dr. Karl Berger, Präsident des Landesverbands der Pflegedienste (LVP), sprach über Personalnot.",
+             ("Landesverband der Pflegedienste", "LVP", ("Landesverbands der Pflegedienste", "LVP"))),
+        case("Ute Sander, Geschäftsführerin des Zweckverbands der Abwasserbetriebe (ZVA), begrüßte die Gäste.",
+             ("Zweckverband der Abwasserbetriebe", "ZVA", ("Zweckverbands der Abwasserbetriebe", "ZVA"))),
+        # A capitalised adjective opens a complement only names have.
+        case("Die Meisterinnen erhielten ihre Briefe vom Zentralverband des Deutschen Bäckerhandwerks.",
+             ("Zentralverband des Deutschen Bäckerhandwerks", None, ("Zentralverband des Deutschen Bäckerhandwerks",))),
+    ],
+)
+def test_orgs_genitive_complement_of_a_name(extractor_default: Extractor, text: str, expected: list) -> None:
+    assert _found(extractor_default.extract(text)) == expected
+
+
+def test_orgs_genitive_complement_of_a_unit_is_its_organisation(extractor_default: Extractor) -> None:
+    # An acronym that does not fit, or a unit head ("Geschäftsstelle"), keeps the complement out.
+    rep = extractor_default.extract("Die Geschäftsstelle der Lokalen Aktionsgruppe Talland lud ein. "
+                                    "Der Verband der Gärtner (VdK) tagte.")
+    names = [o.name for o in rep.organisations]
+    assert "Geschäftsstelle der Lokalen Aktionsgruppe Talland" not in names
+    assert "Verband der Gärtner" not in names
+
+
+def test_roles_cut_at_an_organisation_with_genitive_complement(extractor_default: Extractor) -> None:
+    rep = extractor_default.extract("Auf dem Podium sprach Dr. Karl Berger, Präsident des Landesverbands der "
+                                    "Pflegedienste (LVP), über Personalnot.")
+    assert [(p.name, p.roles, p.organisation) for p in rep.persons] == [
+        ("Karl Berger", ["Präsident"], "Landesverband der Pflegedienste")]

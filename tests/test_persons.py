@@ -361,3 +361,29 @@ def test_persons_organisation_in_apposition(extractor_default: Extractor) -> Non
     text = "Andrea Gerlach, BPW Wiesbaden e.V., und Jan Kurz, Musikverein Talheim e.V., wurden gewählt. Eva Roth, die Kassiererin, dankte."
     found = {p.name: p.organisation for p in extractor_default.extract(text).persons}
     assert found == {"Andrea Gerlach": "BPW Wiesbaden e.V.", "Jan Kurz": "Musikverein Talheim e.V.", "Eva Roth": None}
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        # A copula with the role and its organisation closing the clause.
+        case("Klaus Berger ist neuer Präsident des Landessportbundes Thüringen.",
+             P("Klaus Berger", roles=["Präsident"], org="Landessportbund Thüringen")),
+        # An election gives the role; the organisation after it is the person's.
+        case("Die Delegierten wählten Anna Roth zur neuen Vorsitzenden des Kreisjugendrings Coburg.",
+             P("Anna Roth", roles=["Vorsitzende"], org="Kreisjugendring Coburg")),
+        # An apposition after a bracketed seat.
+        case("Oberbürgermeister David Weber (Koblenz), stellvertretender Vorsitzender des Städtetags "
+             "Rheinland-Pfalz, begrüßte die Gäste.",
+             P("David Weber", roles=["Oberbürgermeister", "stellvertretender Vorsitzender"],
+               org="Städtetag Rheinland-Pfalz")),
+    ],
+)
+def test_persons_role_and_organisation_away_from_the_name(extractor_default: Extractor, text: str, expected: list) -> None:
+    assert _found(extractor_default.extract(text)) == expected
+
+
+def test_persons_copula_role_without_organisation_at_the_end_is_not_given() -> None:
+    # The organisation must close the clause: here the clause goes on, so the copula gives no role.
+    rep = Extractor(model="rules").extract("Das Ziel ist Präsident des Vereins zu werden, sagte Jan Wolf.")
+    assert [(p.name, p.roles) for p in rep.persons] == [("Jan Wolf", [])]

@@ -242,6 +242,8 @@ class OrgRecognizer(RuleComponent):
         end = self._name_tail(doc, i, starts, open_head)
         if end + 1 < len(doc) and end > i and toks.lower[end] == "am" and _river_or_place(toks.text[end + 1]):
             end += 2  # "Frankfurt am Main", "Halle an der Saale" is rare enough to skip
+        if end < len(doc) and toks.lower[end] in {"der", "des"} and not starts[end]:
+            end = _genitive_name(doc, i - 1, end, starts)
         if end < len(doc) and toks.lower[end] == "für" and not starts[end]:
             end = self._fuer_phrase(doc, end, starts)
         return end
@@ -503,6 +505,41 @@ def _enumeration_follows(doc: Doc, j: int) -> bool:
         if doc[k].text in ACADEMIC_TITLES or doc[k].text in HONORIFICS:
             return False
     return False
+
+
+# Words a genitive complement of a name may hold besides capitalised ones.
+_GENITIVE_JOINERS = frozenset({"und", "der", "des", "für", "-"})
+
+
+def _genitive_name(doc: Doc, head: int, i: int, starts: list[bool]) -> int:
+    """'Landesverband der Pflegedienste (LVP)', 'Zentralverband des Deutschen Handwerks': a genitive
+    complement belongs to the name when the acronym after it abbreviates head and complement, or
+    when it opens with a capitalised adjective (only names capitalise one mid-sentence).
+    Returns the name's end: `i` (the complement is not part of it) or past the complement."""
+    words, lower = doc_tokens(doc).text, doc_tokens(doc).lower
+    j = i + 1
+    last = None
+    while j < len(words) and j < i + 6 and not starts[j]:
+        text = words[j]
+        if is_capitalised(text) or ("-" in text[1:] and text[:1].isupper()):
+            if text in ACADEMIC_TITLES or text in HONORIFICS:
+                break
+            last = j
+        elif not (lower[j] in _GENITIVE_JOINERS or text.endswith("-")):
+            break
+        j += 1
+    if last is None:
+        return i
+    if _acronym_after(doc, last + 1) and initials_match(words[last + 2], doc[head:last + 1].text):
+        return last + 1
+    # After "des"/"der" an adjective ends in "-en" ("des Deutschen Handwerks"). A unit's complement
+    # is the organisation it belongs to ("Geschäftsstelle der Lokalen Aktionsgruppe"), not its name.
+    found = head_entry(words[head])
+    unit = found is not None and found[0].head in _UNIT_HEADS
+    opener = words[i + 1]
+    if not unit and last > i + 1 and opener.endswith("en") and (_is_capitalised_adjective(opener) or _is_org_adjective(opener)):
+        return last + 1
+    return i
 
 
 def _acronym_after(doc: Doc, i: int) -> bool:

@@ -182,7 +182,7 @@ class PersonRecognizer(RuleComponent):
         name_starts = {s for c in clusters for s, _ in c.mentions}
         for c in clusters:
             _attach_roles_and_orgs(doc, c, roles_by_end, orgs, org_ends, name_starts)
-        _attach_listed_roles(doc, clusters)
+        _attach_listed_roles(doc, clusters, orgs)
         kinds = {sp._.ef_role["role"]: sp._.ef_role.get("kind") for sp in doc.spans.get(ext.ROLES, [])}
         lemmas = {sp._.ef_role["role"]: sp._.ef_role.get("lemma") for sp in doc.spans.get(ext.ROLES, [])}
         for c in clusters:
@@ -451,8 +451,9 @@ def _shared_surnames(doc: Doc, candidates: dict[tuple[int, int], list[str]], blo
     return full
 
 
-def _attach_listed_roles(doc: Doc, clusters: list[PersonCluster]) -> None:
-    """Roles named once for several people: elections, board lists, copulas (see role_lists)."""
+def _attach_listed_roles(doc: Doc, clusters: list[PersonCluster], orgs: dict[int, str]) -> None:
+    """Roles named once for several people: elections, board lists, copulas (see role_lists).
+    The organisation right after such a role is the person's ("zur Vorsitzenden des Kreisjugendrings")."""
     owner = {s: c for c in clusters for s, _ in c.mentions}
     mentions = {s: e for c in clusters for s, e in c.mentions}
     roles = doc.spans.get(ext.ROLES, [])
@@ -466,6 +467,7 @@ def _attach_listed_roles(doc: Doc, clusters: list[PersonCluster]) -> None:
         written = doc[role._.ef_role["head"]].text
         female = c.gender == "f" if c.gender in {"f", "m"} else None
         c.add_role(gendered(role._.ef_role["role"], written, female, feminine_role))
+        affiliation_after(doc, role.end, c, orgs)
 
 
 def _attach_roles_and_orgs(
@@ -510,8 +512,15 @@ def _attach_roles_and_orgs(
         # Apposition after the name: ", stellvertretender Leiter der Abteilung …", also after
         # adjectives (", bisheriger stellvertretender Kommandant"); not a role that opens the next
         # name of a list (", stellvertretender Bürgermeister Gottfried Bindrim").
-        if e < len(doc) and doc[e].text == ",":
-            j = e + 1
+        comma = e
+        if comma + 2 < len(doc) and doc[comma].text == "(":
+            # "Oberbürgermeister David Langner (Koblenz), stellvertretender Vorsitzender …": the
+            # apposition follows a bracketed seat or party.
+            close = next((k for k in range(comma + 2, min(comma + 6, len(doc))) if doc[k].text == ")"), None)
+            if close is not None and close + 1 < len(doc) and doc[close + 1].text == ",":
+                comma = close + 1
+        if comma < len(doc) and doc[comma].text == ",":
+            j = comma + 1
             if j < len(doc) and doc[j].lower_ in DETERMINERS:
                 j += 1
             appos = next((r for r in roles_by_end.values() if r.start == j), None)

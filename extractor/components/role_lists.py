@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable
 
 from spacy.tokens import Doc, Span
 
+from extractor import extensions as ext
 from extractor.doc_tokens import doc_tokens
 
 _ELECTION = frozenset(
@@ -30,6 +31,8 @@ _COPULA = frozenset("ist sind bleibt bleiben wurde wurden wird werden war waren"
 _APPOINTING = frozenset({"zum", "zur", "zu", "als"})
 _NOT_THE_HOLDER = frozenset("von vom für mit bei beim durch dank gegen ohne nach".split())
 _OPENERS = frozenset({"neue", "neuer", "neuen", "neues", "als", "und", "sowie", "weiterhin", "wieder", "auch"})
+# Words between a role and the organisation it belongs to: "ist Präsident des Landessportbundes".
+_OF_ORG = frozenset({"des", "der", "im", "beim", "bei", "vom", "von", "am"})
 
 
 def _skip_adjectives_back(doc: Doc, k: int, limit: int = 2) -> int:
@@ -53,7 +56,15 @@ def is_plural(role: Span) -> bool:
     return k >= 0 and role.doc[k].lower_ in {"die", "den"} and role._.ef_role.get("gender") == "m"
 
 
-def _is_cue(doc: Doc, role: Span, chunk: tuple[int, int], election: bool) -> bool:
+def _org_ends_chunk(doc: Doc, i: int, chunk: tuple[int, int], org_ends: dict[int, int]) -> bool:
+    """'… Präsident des Landessportbundes Thüringen.': from i, an organisation closes the chunk."""
+    if i < chunk[1] and doc[i].lower_ in _OF_ORG:
+        i += 1
+    end = org_ends.get(i)
+    return end is not None and (end >= chunk[1] or not doc[end].is_alpha)
+
+
+def _is_cue(doc: Doc, role: Span, chunk: tuple[int, int], election: bool, org_ends: dict[int, int]) -> bool:
     before = _skip_adjectives_back(doc, role.start)
     if before >= chunk[0] and doc[before].lower_ in _APPOINTING and election:
         return True  # "zum neuen Kommandanten gewählt", "als Beisitzerinnen bestätigt"
@@ -65,6 +76,8 @@ def _is_cue(doc: Doc, role: Span, chunk: tuple[int, int], election: bool) -> boo
         after = role.end
         if after >= chunk[1] or not doc[after].is_alpha:
             return True  # "… bleibt Kassiererin."
+        if _org_ends_chunk(doc, after, chunk, org_ends):
+            return True  # "… ist neuer Präsident des Landessportbundes Thüringen."
     opens = all(doc[t].lower_ in _OPENERS for t in range(chunk[0], role.start))
     if opens:
         nxt = role.end
@@ -99,6 +112,7 @@ def listed_roles(
     if not doc.has_annotation("SENT_START"):
         return pairs
     lower = doc_tokens(doc).lower
+    org_ends = {sp.start: sp.end for sp in doc.spans.get(ext.ORGS, [])}
     for sent in doc.sents:
         in_sent = [r for r in roles if sent.start <= r.start < sent.end]
         if not in_sent:
@@ -107,7 +121,7 @@ def listed_roles(
         groups: list[tuple[list[tuple[int, int]], list[Span]]] = []
         pending: list[tuple[int, int]] = []
         for chunk in _chunks(doc, sent):
-            cues = [r for r in in_sent if chunk[0] <= r.start < chunk[1] and _is_cue(doc, r, chunk, election)]
+            cues = [r for r in in_sent if chunk[0] <= r.start < chunk[1] and _is_cue(doc, r, chunk, election, org_ends)]
             if cues and (not groups or groups[-1][1]):
                 groups.append((pending + [chunk], cues))
                 pending = []
@@ -190,6 +204,7 @@ def roles_from_acts(doc: Doc, mentions: dict[int, int]) -> list[tuple[int, tuple
     if not doc.has_annotation("SENT_START"):
         return out
     lower = doc_tokens(doc).lower
+    org_ends = {sp.start: sp.end for sp in doc.spans.get(ext.ORGS, [])}
     for sent in doc.sents:
         acts = [_ACT_ROLES[w] for w in lower[sent.start : sent.end] if w in _ACT_ROLES]
         if not acts:
