@@ -387,3 +387,10 @@ def test_persons_copula_role_without_organisation_at_the_end_is_not_given() -> N
     # The organisation must close the clause: here the clause goes on, so the copula gives no role.
     rep = Extractor(model="rules").extract("Das Ziel ist Präsident des Vereins zu werden, sagte Jan Wolf.")
     assert [(p.name, p.roles) for p in rep.persons] == [("Jan Wolf", [])]
+
+
+def test_persons_numbered_offices_at_line_start_keep_their_number(extractor_default: Extractor) -> None:
+    text = "Der neue Vorstand:\n1. Vorsitzender – Justus Brödder\n2. Vorsitzende – Alena Bell\n2. Rechnerin – Nadine Heckwolf"
+    rep = extractor_default.extract(text)
+    assert [(p.name, p.roles) for p in rep.persons] == [
+        ("Justus Brödder", ["1. Vorsitzender"]), ("Alena Bell", ["2. Vorsitzende"]), ("Nadine Heckwolf", ["2. Rechnerin"])]

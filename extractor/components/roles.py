@@ -289,7 +289,8 @@ class RoleTagger(RuleComponent):
                 if mod is not None:
                     start -= 1
                     role = f"{mod} {role}"
-            if start > 0 and _ORDINAL.match(doc[start - 1].text) and not doc[start - 1].is_sent_start:
+            if start > 0 and _ORDINAL.match(doc[start - 1].text) and (
+                    not doc[start - 1].is_sent_start or _numbered_office(doc[start - 1].text, match.lemma)):
                 start -= 1  # "1. Vorsitzender", "2. Schriftführerin": the ordinal names the office
                 role = f"{doc[start].text} {role}"
             end = tok.i + 1
@@ -323,6 +324,19 @@ class RoleTagger(RuleComponent):
             spans.append(span)
         doc.spans[self.cfg["spans_key"]] = spans
         return doc
+
+
+# Offices that come numbered ("1. Vorsitzender", "2. Kassiererin"): at the start of a line the
+# number is the office's, not a list's; other roles there are list items ("1. Referentin …").
+_NUMBERED_OFFICES = frozenset({
+    "Vorsitzender", "Bürgermeister", "Beigeordneter", "Schriftführer", "Kassierer", "Rechner",
+    "Kassenwart", "Kommandant", "Beisitzer", "Jugendwart", "Sprecher", "Landesvorsitzender",
+    "Kreisvorsitzender", "Ortsvorsitzender", "Vorstand", "Kassenprüfer", "Schatzmeister",
+})
+
+
+def _numbered_office(ordinal: str, lemma: str) -> bool:
+    return ordinal in {"1.", "2.", "3."} and lemma in _NUMBERED_OFFICES
 
 
 @Language.factory(
