@@ -129,3 +129,36 @@ def test_event_sentence_bounds_quick_path_matches_span_sent(nlp_default):
 )
 def test_event_members_count_only_when_they_came(extractor_default, text, participants):
     assert extractor_default.extract(text).event.participants == participants
+
+
+@pytest.mark.parametrize(
+    "text,stamp",
+    [
+        ("Pressemitteilung\n16.11.2016\nDer Verein tagte.", True),
+        ("Dienstag, 20.09.2011\nDer Verein tagte.", True),
+        ("Eva Roth / 26.08.2010, 09:20 Uhr\nDer Verein tagte.", True),
+        ("12. April 2024 Rathaus\nDer Verein tagte.", True),
+        ("29. November 2024 – Seit 1994 lädt die Hochschule ein.", True),
+        ("Veröffentlicht am: 21. Juli 2025\nDer Verein tagte.", True),
+        ("Jahresbericht [07.11.2021]\nDer Verein tagte.", True),
+        ("Die Versammlung fand am 5. Mai 2024 im Bürgerhaus statt.", False),
+        ("Termin: 12. Mai 2024.", False),
+    ],
+)
+def test_event_release_stamp(text, stamp):
+    from extractor.components.event import is_release_stamp
+    import re
+
+    m = re.search(r"\d{1,2}\.(?:\s*[A-ZÄÖÜ][a-zäöü]+|\d{1,2}\.)\s*\d{4}", text)
+    assert is_release_stamp(text, m.start(), m.end()) is stamp
+
+
+def test_event_start_skips_the_release_stamp_for_the_reports_own_date(extractor_default):
+    text = ("16.11.2016\nNeuer Vorsitz beim Sportkreis Talheim\n"
+            "Die Delegiertenversammlung fand am 12. November 2016 in der Stadthalle Talheim statt.")
+    assert extractor_default.extract(text).event.start == "2016-11-12"
+
+
+def test_event_start_falls_back_to_the_stamp_of_a_same_day_release(extractor_default):
+    text = "09.12.2016\nMinisterin überreicht Verdienstorden\nDie Ministerin ehrte heute drei Bürger im Rathaus Talheim."
+    assert extractor_default.extract(text).event.start == "2016-12-09"

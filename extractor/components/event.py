@@ -443,6 +443,7 @@ class EventFramer(RuleComponent):
     def _when(self, doc: Doc, lead_end: int, name_span: Span | None) -> tuple[str | None, str | None]:
         dates = list(doc.spans.get(ext.DATES, []))
         release = [(sp.start_char, sp.end_char) for sp in doc.spans.get(ext.LAYOUT, []) if sp.label_ == "DATELINE_DATE"]
+        stamped: tuple[str, str] | None = None
         for sp in dates:
             info = sp._.ef_date or {}
             if sp.start_char > lead_end + 600 or (sp.start_char, sp.end_char) in release:
@@ -452,9 +453,17 @@ class EventFramer(RuleComponent):
             if _ISO_MONTH_STAMP.match(sp.text):
                 continue  # "2023-11": a page's date stamp, not when the event took place
             value = info.get("value") or ""
-            if info.get("granularity") in {"day", "month"} and "X" not in value:
-                start, _, end = value.partition("/")
-                return start, end or start
+            if info.get("granularity") not in {"day", "month"} or "X" in value:
+                continue
+            start, _, end = value.partition("/")
+            if is_release_stamp(doc.text, sp.start_char, sp.end_char):
+                # "16.11.2016" on a line of its own: when the page was made. The event's own date
+                # comes later; a same-day release has none, then the stamp is the best there is.
+                stamped = stamped or (start, end or start)
+                continue
+            return start, end or start
+        if stamped is not None:
+            return stamped
         if name_span is not None and _YEAR.match(name_span[-1].text):
             return name_span[-1].text, name_span[-1].text
         return None, None
@@ -523,6 +532,34 @@ class EventFramer(RuleComponent):
             new._.ef_date = {"value": resolve_event_day(int(ordinal), start), "granularity": "day", "relative": True}
             resolved.append(new)
         doc.spans[ext.DATES] = sorted(resolved, key=lambda s: s.start)
+
+
+# A page's release stamp around a date: a clock time after it ("08. März 2019, 22:23 Uhr"), a
+# label before it ("Veröffentlicht am: 21. Juli 2025", "Stand: …"), a dash after a date that opens
+# its line ("29. November 2024 – Seit …") or brackets ("[07.11.2021]").
+_STAMP_AFTER = re.compile(r"^\s*(?:,\s*)?(?:um\s+)?\d{1,2}[:.]\d{2}(?:\s*Uhr)?|^\s*[\]\)]|^\s+[–—-]\s")
+_STAMP_BEFORE = re.compile(
+    r"(?:Veröffentlicht|veröffentlicht|Stand|Datum|Erstellt|erstellt|Aktualisiert|aktualisiert|Erschienen|erschienen|"
+    r"Pressemitteilung|Meldung)(?:\s+(?:am|vom))?\s*:?\s*(?:[A-Z][a-z]+,\s*)?$|[\[\(]\s*$"
+)
+_WEEKDAY_WORDS = frozenset("Montag Dienstag Mittwoch Donnerstag Freitag Samstag Sonnabend Sonntag".split())
+
+
+def is_release_stamp(text: str, start: int, end: int) -> bool:
+    """Is the date at text[start:end] the page's release stamp rather than a date of the report?
+
+    Besides the cues above: a date alone on its line, or with at most two other words there
+    ("Dienstag, 20.09.2011", "12. April 2024 Rathaus", "Jörg Matthies / 26.08.2010")."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line_end = len(text) if line_end < 0 else line_end
+    before, after = text[line_start:start], text[end:line_end]
+    if _STAMP_AFTER.match(after) or _STAMP_BEFORE.search(before):
+        return True
+    if before.strip() == "" and after[:3].strip() in {"–", "—", "-", "|"}:
+        return True
+    words = [w for w in re.findall(r"[^\W\d_]+", before + " " + after) if w not in _WEEKDAY_WORDS]
+    return len(words) <= 2 and not re.search(r"[.!?]\s*$", after.strip()[-1:] if after.strip() else "")
 
 
 @Language.factory("eventfacts_event", assigns=["doc._.ef_event", "doc.spans"], default_config={"spans_key": ext.EVENT})
