@@ -157,3 +157,16 @@ def test_locations_dateline(extractor_default: Extractor, text: str, expected: l
 )
 def test_locations_need_context(extractor_default: Extractor, text: str, expected: list) -> None:
     assert _found(extractor_default.extract(text)) == expected
+
+
+def test_locations_village_by_its_name_ending_after_in(extractor_default) -> None:
+    # Villages the gazetteer lacks: a place-name ending after "in"/"aus"/"nach".
+    rep = extractor_default.extract("Das Dorfgemeinschaftshaus in Hommertshausen wurde eingeweiht. "
+                                    "Gäste aus Mühlenhagen kamen.")
+    assert [(loc.name, loc.kind) for loc in rep.locations] == [("Hommertshausen", "city"), ("Mühlenhagen", "city")]
+    assert rep.event.location == "Hommertshausen"
+
+
+def test_locations_common_noun_with_a_place_ending_is_no_village(extractor_default) -> None:
+    rep = extractor_default.extract("Sie wohnt in Begleitung ihres Mannes in einem Pflegeheim. Er zog nach Altenheim um.")
+    assert [loc.name for loc in rep.locations] == []

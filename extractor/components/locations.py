@@ -29,6 +29,13 @@ _ENGLISH_WORDS = frozenset("learning journey the of and for day week lab hub cam
 # First words of multiword place names the gazetteer may lack: "Bad Doberan", "Sankt Wendel".
 _SPA_PREFIXES = frozenset({"Bad", "St.", "Sankt"})
 _PLACE_PREFIXES = frozenset("Bad Sankt St. Groß Klein Neu Alt Ober Unter Nieder Hohen Markt Schloss".split())
+# Endings of German place names ("-hausen", "-dorf", "-ingen" …), for villages the gazetteer lacks.
+_PLACE_ENDINGS = frozenset(
+    "hausen dorf heim ingen stadt berg burg feld felde bach rode hagen kirchen weiler stedt leben büttel hofen "
+    "brück brücken bruck furt born beck ow".split()
+)
+_PLACE_ENDING = re.compile(r"[a-zäöüß](?:" + "|".join(sorted(_PLACE_ENDINGS, key=len, reverse=True)) + r")$")
+_SHAPED_AFTER = frozenset({"in", "nach", "aus"})
 
 
 def _wordlike(text: str) -> bool:
@@ -110,6 +117,7 @@ class LocationRecognizer(RuleComponent):
                 continue
             found.append(hit)
             i = hit[1]
+        found += self._shaped_places(doc, toks, blocked | {t for s, e, _, _ in found for t in range(s, e)})
         # The dateline before the model: "BERLIN." is Berlin, whatever the model calls it.
         found += self._dateline(doc, {t for s, e, _, _ in found for t in range(s, e)} | blocked)
         if self.cfg["use_ner"]:
@@ -153,6 +161,25 @@ class LocationRecognizer(RuleComponent):
             entry = lookup_place(_title_case(sp.text))
             if entry is not None:
                 out.append((sp.start, sp.end, entry.name, entry.kind))
+        return out
+
+    def _shaped_places(self, doc: Doc, toks: DocTokens, taken: set[int]) -> list[tuple[int, int, str, str | None]]:
+        """Villages and small towns the gazetteer lacks: after "in", "nach" or "aus", a capitalised
+        word with the ending of a German place name ("in Hommertshausen", "aus Mühlenhagen") that is
+        no common noun, first name or part of something found already."""
+        words, lower = toks.text, toks.lower
+        out = []
+        for i in range(1, len(words)):
+            if i in taken or lower[i - 1] not in _SHAPED_AFTER or doc[i].is_sent_start:
+                continue
+            text = words[i]
+            if not (is_capitalised(text) and text.isalpha() and _PLACE_ENDING.search(text)):
+                continue
+            if text in common_nouns() or text in first_names():
+                continue
+            if any(tail.lower() not in _PLACE_ENDINGS and tail not in places() for tail in common_noun_tails(text)):
+                continue  # "Pflegeheim"-like compounds of a common noun ("Hausen" is one too, but a place ending)
+            out.append((i, i + 1, text, "city"))
         return out
 
     def _match_at(self, doc: Doc, toks: DocTokens, i: int, blocked: set[int]) -> tuple[int, int, str, str | None] | None:
