@@ -170,3 +170,9 @@ def test_locations_village_by_its_name_ending_after_in(extractor_default) -> Non
 def test_locations_common_noun_with_a_place_ending_is_no_village(extractor_default) -> None:
     rep = extractor_default.extract("Sie wohnt in Begleitung ihres Mannes in einem Pflegeheim. Er zog nach Altenheim um.")
     assert [loc.name for loc in rep.locations] == []
+
+
+def test_locations_district_of_a_known_town(extractor_default) -> None:
+    rep = extractor_default.extract("Die Versammlung fand in Mainz-Finthen statt. Gäste aus Berlin-Mitte kamen. "
+                                    "Er sprach über seinen Berlin-Besuch in Kassel.")
+    assert [loc.name for loc in rep.locations] == ["Mainz-Finthen", "Berlin-Mitte", "Kassel"]

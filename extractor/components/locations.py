@@ -36,6 +36,9 @@ _PLACE_ENDINGS = frozenset(
 )
 _PLACE_ENDING = re.compile(r"[a-zäöüß](?:" + "|".join(sorted(_PLACE_ENDINGS, key=len, reverse=True)) + r")$")
 _SHAPED_AFTER = frozenset({"in", "nach", "aus"})
+# Common nouns that name a town's district after a hyphen ("Berlin-Mitte"); others make a compound
+# noun ("Berlin-Besuch").
+_DISTRICT_WORDS = frozenset("Mitte Nord Süd Ost West Nordost Nordwest Südost Südwest Altstadt Innenstadt Zentrum".split())
 
 
 def _wordlike(text: str) -> bool:
@@ -164,15 +167,22 @@ class LocationRecognizer(RuleComponent):
         return out
 
     def _shaped_places(self, doc: Doc, toks: DocTokens, taken: set[int]) -> list[tuple[int, int, str, str | None]]:
-        """Villages and small towns the gazetteer lacks: after "in", "nach" or "aus", a capitalised
-        word with the ending of a German place name ("in Hommertshausen", "aus Mühlenhagen") that is
-        no common noun, first name or part of something found already."""
+        """Villages, small towns and districts the gazetteer lacks: after "in", "nach" or "aus", a
+        capitalised word with the ending of a German place name ("in Hommertshausen", "aus
+        Mühlenhagen") that is no common noun, first name or part of something found already, or a
+        known town with a district ("in Mainz-Finthen")."""
         words, lower = toks.text, toks.lower
         out = []
         for i in range(1, len(words)):
             if i in taken or lower[i - 1] not in _SHAPED_AFTER or doc[i].is_sent_start:
                 continue
             text = words[i]
+            head, _, district = text.partition("-")
+            city = places().get(head)
+            if district[:1].isupper() and district.replace("-", "").isalpha() and city is not None and city.kind == "city" \
+                    and (district in _DISTRICT_WORDS or district not in common_nouns() and not common_noun_tails(district)):
+                out.append((i, i + 1, text, "city"))  # "in Mainz-Finthen", "aus Berlin-Mitte": a town's district
+                continue
             if not (is_capitalised(text) and text.isalpha() and _PLACE_ENDING.search(text)):
                 continue
             if text in common_nouns() or text in first_names():
