@@ -162,3 +162,17 @@ def test_event_start_skips_the_release_stamp_for_the_reports_own_date(extractor_
 def test_event_start_falls_back_to_the_stamp_of_a_same_day_release(extractor_default):
     text = "09.12.2016\nMinisterin überreicht Verdienstorden\nDie Ministerin ehrte heute drei Bürger im Rathaus Talheim."
     assert extractor_default.extract(text).event.start == "2016-12-09"
+
+
+def test_event_location_from_the_sentence_that_says_where_it_took_place(extractor_default):
+    text = ("Bezirkskonferenz des Sportkreises\n"
+            "Alle vier Jahre wählen die Delegierten den Vorstand. Die Konferenz berät Anträge. "
+            "Sie nimmt die Berichte entgegen. Am Samstag fand in Hannover die Bezirkskonferenz statt.")
+    assert extractor_default.extract(text).event.location == "Hannover"
+
+
+def test_event_location_is_the_seat_of_the_host_venue(extractor_default):
+    text = "Meisterfeier\nIn der Handwerkskammer Lübeck wurden am Freitag die besten Gesellen geehrt."
+    assert extractor_default.extract(text).event.location == "Lübeck"
+    text = "Empfang\nDie Gäste wurden im Sitzungssaal der Gemeinde Hallerndorf von Bürgermeister Jan Roth begrüßt."
+    assert extractor_default.extract(text).event.location == "Hallerndorf"

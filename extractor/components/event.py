@@ -21,7 +21,16 @@ from extractor import extensions as ext
 from extractor.components.base import RuleComponent
 from extractor.doc_tokens import doc_tokens, sent_starts
 from extractor.german import ARTICLES, is_capitalised, nominative_adjective, noun_gender
-from extractor.lexicon import attendee_nouns, compound_head, event_types, first_names, generic_nouns, places, role_nouns
+from extractor.lexicon import (
+    attendee_nouns,
+    compound_head,
+    event_types,
+    first_names,
+    generic_nouns,
+    places,
+    role_nouns,
+    venue_heads,
+)
 
 _QUOTES = re.compile(r"[„“\"»«]([^„“\"»«\n]{3,120})[“”\"«»]")
 _MOTTO = re.compile(r"(?:Motto|Thema|Titel|Leitthema|Überschrift)\s*:?\s*[„“\"»«]([^„“\"»«\n]{3,120})[“”\"«»]")
@@ -434,11 +443,37 @@ class EventFramer(RuleComponent):
             for sp in doc.spans.get(ext.LOCATIONS, []):
                 if sp.start == dateline.start:
                     return by_start.get(sp.start_char, (None, None))[0]
+        happened = self._town_where_it_happened(doc, by_start)
+        if happened is not None:
+            return happened
         if candidates:
             return candidates[0][0]
+        seat = _seat_of_host_venue(doc, lead_end)
+        if seat is not None:
+            return seat
         # No "in …": the first town or venue the headline and lead name at all
         lead = [by_start[s] for s in sorted(by_start) if s <= lead_end]
         return next((name for name, kind in lead if kind in {"city", "venue"}), None)
+
+    @staticmethod
+    def _town_where_it_happened(doc: Doc, by_start: dict[int, tuple[str, str | None]]) -> str | None:
+        """Past the lead: the town or venue after "in" in the sentence that says the event took
+        place ("Am Samstag fand in Hannover die Bezirkskonferenz statt")."""
+        if not doc.has_annotation("SENT_START"):
+            return None
+        text = doc_tokens(doc).doc_text
+        for sent in doc.sents:
+            if not _TOOK_PLACE.search(text, sent.start_char, sent.end_char):
+                continue
+            for s in sorted(k for k in by_start if sent.start_char <= k < sent.end_char):
+                name, kind = by_start[s]
+                span = doc.char_span(s, s + 1, alignment_mode="expand")
+                k = span.start - 1 if span is not None else -1
+                if k > 0 and doc[k].lower_ in ARTICLES:
+                    k -= 1
+                if k >= 0 and doc[k].lower_ in {"in", "im"} and kind in {"city", "venue"}:
+                    return name
+        return None
 
     def _when(self, doc: Doc, lead_end: int, name_span: Span | None) -> tuple[str | None, str | None]:
         dates = list(doc.spans.get(ext.DATES, []))
@@ -532,6 +567,41 @@ class EventFramer(RuleComponent):
             new._.ef_date = {"value": resolve_event_day(int(ordinal), start), "granularity": "day", "relative": True}
             resolved.append(new)
         doc.spans[ext.DATES] = sorted(resolved, key=lambda s: s.start)
+
+
+# A sentence that says where the event took place.
+_TOOK_PLACE = re.compile(r"\b(?:fand|finden|findet|stattgefunden)\b[^.!?]*\bstatt\b|\bstattgefunden\b|\btagte\b|"
+                         r"\bversammelten sich\b|\btrafen sich\b|\bkamen\b[^.!?]*\bzusammen\b")
+# A municipality's own name follows these words: "Gemeinde Hallerndorf" is the town Hallerndorf.
+_MUNICIPALITY_WORDS = frozenset({"Stadt", "Gemeinde", "Markt", "Marktgemeinde", "Hansestadt", "Ortsgemeinde"})
+
+
+def _is_room(text: str) -> bool:
+    """'Aula', 'Sitzungssaal', 'Rathaussaal': a hall or room (a venue head, or a compound ending in one)."""
+    return text in venue_heads() or compound_head(text, venue_heads(), any_head=True) is not None
+
+
+def _seat_of_host_venue(doc: Doc, lead_end: int) -> str | None:
+    """The town at the end of an organisation's name in the lead, where the text says the event
+    was held in or at it ("In der Handwerkskammer Lübeck wurden …")."""
+    for sp in doc.spans.get(ext.ORGS, []):
+        if sp.start_char > lead_end:
+            break
+        k = sp.start - 1
+        if k < 1:
+            continue
+        room_of = doc[k].lower_ in {"der", "des"} and is_capitalised(doc[k - 1].text) and _is_room(doc[k - 1].text)
+        if not room_of:  # "im Sitzungssaal der Gemeinde X" is held there; else "in (der) X"
+            if doc[k].lower_ in ARTICLES:
+                k -= 1
+            if doc[k].lower_ not in {"in", "im"}:
+                continue
+        if sp[0].text in _MUNICIPALITY_WORDS and len(sp) > 1:
+            return sp[1:].text  # "Gemeinde Hallerndorf", "Stadt Sulzbach-Rosenberg": the town itself
+        entry = places().get(sp[-1].text)
+        if entry is not None and entry.kind == "city" and not entry.ambiguous:
+            return entry.name
+    return None
 
 
 # A page's release stamp around a date: a clock time after it ("08. März 2019, 22:23 Uhr"), a
