@@ -261,6 +261,11 @@ def test_orgs_generic_nouns_are_not_organisations(extractor_default: Extractor, 
         ("ZDH", "Deutscher Gewerkschaftsbund", False),
         ("BMBF", BMAS, False),
         ("AB", "Bundesagentur für Arbeit", False),
+        # Compound parts and camel case count as starts.
+        ("LSB", "Landessportbund Thüringen", True),
+        ("SVS", "Schützenverband Saar", True),
+        ("LFR", "LandesFrauenRat Schleswig-Holstein", True),
+        ("LSB", "Landesverband Sachsen", False),
     ],
 )
 def test_orgs_initials_match(acronym: str, long_form: str, expected: bool) -> None:
@@ -343,3 +348,11 @@ def test_roles_cut_at_an_organisation_with_genitive_complement(extractor_default
                                     "Pflegedienste (LVP), über Personalnot.")
     assert [(p.name, p.roles, p.organisation) for p in rep.persons] == [
         ("Karl Berger", ["Präsident"], "Landesverband der Pflegedienste")]
+
+
+def test_orgs_acronym_goes_to_the_long_form_it_abbreviates_most_closely(extractor_default: Extractor) -> None:
+    text = ("Die Landessportschule Bad Blankenburg war Gastgeber. Der Landessportbund Thüringen ehrte "
+            "Ehrenamtliche. Der LSB dankte allen Vereinen.")
+    found = {o.name: o.acronym for o in extractor_default.extract(text).organisations}
+    assert found["Landessportbund Thüringen"] == "LSB"
+    assert found["Landessportschule Bad Blankenburg"] is None

@@ -142,10 +142,18 @@ def initials_match(acronym: str, long_form: str) -> bool:
     """Does 'BMAS' abbreviate 'Bundesministerium für Arbeit und Soziales'? 'HWK' 'Handwerkskammer'?
 
     The letters must appear in order, the first at the start, and all but one at the start of a
-    word or of a compound part (found by the organisation head lexicon).
+    word or of a compound part ('Landes|sport|bund' for 'LSB', found by the organisation head
+    lexicon and the common nouns).
     """
+    return initials_skips(acronym, long_form) is not None
+
+
+def initials_skips(acronym: str, long_form: str) -> int | None:
+    """None when the acronym does not abbreviate the long form, else how many word or part starts
+    between its first and last letter it leaves out: 'LSB' skips none of 'Landessportbund
+    Thüringen' but one of 'Landessportschule Bad Blankenburg', so the first is the better match."""
     if long_form.split(" ", 1)[0] == acronym:
-        return True  # "IHK" for "IHK Berlin"
+        return 0  # "IHK" for "IHK Berlin"
     acr = acronym.lower()
     words = [w for w in re.split(r"[\s-]+", long_form) if w and w.lower() not in {"für", "und", "der", "des", "die", "das", "von", "vom", "zur", "zum", "im", "&", "e.", "v.", "e.v."}]
     starts: set[int] = set()
@@ -155,10 +163,12 @@ def initials_match(acronym: str, long_form: str) -> bool:
         found = head_entry(w)
         if found is not None and found[1]:
             starts.add(len(letters) + len(found[1].rstrip("-")))
+        starts.update(len(letters) + k for k in _compound_part_starts(w))
+        starts.update(len(letters) + k for k in range(1, len(w)) if w[k].isupper() and w[k - 1].islower())  # "LandesFrauenRat"
         letters += w.lower().replace(".", "")
     if not letters or letters[0] != acr[0]:
-        return False
-    pos, at_start = 0, 0
+        return None
+    pos, at_start, used = 0, 0, []
     for ch in acr:
         idx = letters.find(ch, pos)
         # Prefer a word start when one comes before the next plain match ends the search.
@@ -167,9 +177,34 @@ def initials_match(acronym: str, long_form: str) -> bool:
         if word_idx is not None:
             idx, at_start = word_idx, at_start + 1
         if idx < 0:
-            return False
+            return None
+        used.append(idx)
         pos = idx + 1
-    return at_start >= len(acr) - 1
+    if at_start < len(acr) - 1:
+        return None
+    return sum(1 for s in starts if used[0] < s < used[-1] and s not in used)
+
+
+@lru_cache(maxsize=16384)
+def _compound_part_starts(word: str) -> tuple[int, ...]:
+    """Where the parts of a compound begin, read from its end: 'Landessportbund' -> (6, 11)
+    ('Land' + 'es', 'sport', 'bund'), 'Bundessteuerberaterkammer' -> (6, 12, 19). A part is the
+    longest known common noun of four letters or more that ends what is left."""
+    nouns = common_nouns()
+    found: list[int] = []
+    end = len(word)
+    while end > 6:
+        head = word[:end]
+        k = next((k for k in range(3, end - 3) if head[k:k + 1].isalpha() and head[k:][:1].upper() + head[k:][1:] in nouns), None)
+        if k is None:
+            break
+        found.append(k)
+        rest = head[:k]
+        if any(rest.endswith(link) and (rest[: len(rest) - len(link)] or "x")[:1].upper() + rest[1: len(rest) - len(link)] in nouns
+               for link in ("", "s", "es", "n", "en") if len(rest) - len(link) >= 3):
+            break  # what is left is a noun itself ("Landes" = "Land" + "es")
+        end = k
+    return tuple(sorted(found))
 
 
 class OrgRecognizer(RuleComponent):
@@ -454,7 +489,11 @@ class OrgRecognizer(RuleComponent):
             acr = doc[s].text
             target = next((c for c in clusters if c.acronym == acr), None)
             if target is None:
-                target = next((c for c in clusters if c.acronym is None and initials_match(acr, c.name)), None)
+                # The long form the acronym abbreviates most closely: "LSB" is the "Landessportbund
+                # Thüringen", not the "Landessportschule Bad Blankenburg" named beside it.
+                fits = [(skips, k) for k, c in enumerate(clusters)
+                        if c.acronym is None and (skips := initials_skips(acr, c.name)) is not None]
+                target = clusters[min(fits)[1]] if fits else None
                 if target is not None:
                     target.acronym = acr
             if target is None:
