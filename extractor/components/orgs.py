@@ -447,6 +447,10 @@ class OrgRecognizer(RuleComponent):
                 break
         if all(is_acronym(w) and _shouted_word(w) for w in words[s:e]):
             return None
+        # "(Vorsitzende AWO Landesverband Berlin e. V.)": a role before the name is the person's.
+        while e - s > 1 and words[s] in role_nouns() and head_entry(words[s]) is None \
+                and (is_capitalised(words[s + 1]) or is_acronym(words[s + 1])):
+            s += 1
         last = words[e - 1]
         if e < original_end and e - s == 1 and not is_acronym(last) and (last in common_nouns() or compound_head(last, role_nouns())):
             return None  # "Stadtrat Urs Raschle" without the name is the role
