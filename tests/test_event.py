@@ -176,3 +176,16 @@ def test_event_location_is_the_seat_of_the_host_venue(extractor_default):
     assert extractor_default.extract(text).event.location == "Lübeck"
     text = "Empfang\nDie Gäste wurden im Sitzungssaal der Gemeinde Hallerndorf von Bürgermeister Jan Roth begrüßt."
     assert extractor_default.extract(text).event.location == "Hallerndorf"
+
+
+@pytest.mark.parametrize(
+    "text,name",
+    [
+        ("Kreisbauerntag 2023 in Andechs\nDer Kreisbauerntag fand im Klostergasthof statt.", "Kreisbauerntag 2023"),
+        ("Landessporttag 2021\nDie Delegierten des Landessporttags wählten in Leipzig.", "Landessporttag 2021"),
+        ("59. Delegiertentag im Saarland\nDie Delegierten trafen sich in Rehlingen.", "59. Delegiertentag"),
+    ],
+)
+def test_event_name_of_assembly_days(extractor_default, text, name):
+    # "-tag" compounds that name an assembly are events; days ("Dienstag", "Geburtstag") are not.
+    assert extractor_default.extract(text).event.name == name
