@@ -189,3 +189,18 @@ def test_event_location_is_the_seat_of_the_host_venue(extractor_default):
 def test_event_name_of_assembly_days(extractor_default, text, name):
     # "-tag" compounds that name an assembly are events; days ("Dienstag", "Geburtstag") are not.
     assert extractor_default.extract(text).event.name == name
+
+
+@pytest.mark.parametrize(
+    "text,participants",
+    [
+        # The honoured are not the audience; what statutes allow is not who came.
+        ("Jahresfeier der Volksbank\nAcht Auszubildende wurden für ihren Abschluss geehrt.", None),
+        ("Delegiertenversammlung\nJeder Verein kann bis zu drei Delegierte entsenden.", None),
+        # Electors are there: they elect.
+        ("Mitgliederversammlung in Ulm\nGestern haben 112 Vertreterinnen und Vertreter ein neues Präsidium gewählt.", 112),
+        ("Jahresfeier\nRund 80 Gäste kamen; acht Auszubildende wurden geehrt.", 80),
+    ],
+)
+def test_event_participants_not_the_honoured(extractor_default, text, participants):
+    assert extractor_default.extract(text).event.participants == participants

@@ -294,6 +294,12 @@ _CAME = re.compile(
     r"trafen|versammelten|erschienen|anwesend|anwesenden)\b"
 )
 _ISO_MONTH_STAMP = re.compile(r"^\d{4}-\d{2}$")
+# A sentence about people honoured, elected or sent off rather than about the audience.
+_HONOURED = re.compile(
+    r"\b(?:geehrt|ehrte|ehrten|ausgezeichnet|zeichnete|zeichneten|ernannt|ernannte|verabschiedet|"
+    r"verabschiedete|überreicht|überreichte|erhielten|erhielt|freigesprochen|losgesprochen|gewürdigt|würdigte)\b"
+)
+_UPPER_BOUNDS = frozenset({"bis zu", "maximal", "höchstens"})
 _YEAR = re.compile(r"^(19|20)\d\d$")
 _LEAD_CHARS = 600
 
@@ -523,6 +529,10 @@ class EventFramer(RuleComponent):
                 continue
             if _MEMBERS.search(unit.split()[0]) and not _CAME.search(text[start:end]):
                 continue  # "Der Verein zählt 177 Mitglieder": a membership, not an attendance
+            if str(info.get("qualifier") or "").lower() in _UPPER_BOUNDS:
+                continue  # "bis zu drei Delegierte": what the statutes allow, not who came
+            if _HONOURED.search(text[start:end]) and not _CAME.search(text[start:end]):
+                continue  # "acht Auszubildende wurden geehrt": the honoured, not the audience
             score = 2 * attending + attendee
             if (score, -k) > (best or (-1, 0)):
                 best, value = (score, -k), int(info["value"])
