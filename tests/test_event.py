@@ -200,6 +200,7 @@ def test_event_name_of_assembly_days(extractor_default, text, name):
         # Electors are there: they elect.
         ("Mitgliederversammlung in Ulm\nGestern haben 112 Vertreterinnen und Vertreter ein neues Präsidium gewählt.", 112),
         ("Jahresfeier\nRund 80 Gäste kamen; acht Auszubildende wurden geehrt.", 80),
+        ("Preisverleihung im Kurhaus\nÜber 400 Topmanager erlebten am Freitag die Preisverleihung.", 400),
     ],
 )
 def test_event_participants_not_the_honoured(extractor_default, text, participants):

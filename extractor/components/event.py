@@ -276,7 +276,8 @@ def _lead_sentences_end(doc: Doc, n: int = 3) -> int:
 # Verbs and phrases that say people attended: "nahmen teil", "kamen", "folgten der Einladung".
 _ATTENDING = re.compile(
     r"\b(?:teil(?:genommen|nahmen|nehmenden)?|nahmen|nahm|kamen|kam|besuchten|besucht|folgten|begrüßte|begrüßten|"
-    r"begrüßt|trafen|versammelten|diskutierten|informierten|erschienen|zählte|zählten|lockte|lockten)\b"
+    r"begrüßt|trafen|versammelten|diskutierten|informierten|erschienen|zählte|zählten|lockte|lockten|einfanden|"
+    r"eingefunden|erlebten|verfolgten|lauschten|feierten|mitmarschierten|marschierten)\b"
 )
 # "Tag" names an event only inside a compound ("Fachtag", "Archivtag"); alone, and in the
 # compounds below, it is a day or a parliament.
@@ -291,7 +292,8 @@ _MEMBERS = re.compile(r"[Mm]itglied(?:er|ern)?$")
 # Attending proper, without "zählte" (which also counts a membership).
 _CAME = re.compile(
     r"\b(?:teil(?:genommen|nahmen|nehmenden)?|nahmen|nahm|kamen|kam|besuchten|folgten|begrüßte|begrüßten|"
-    r"trafen|versammelten|erschienen|anwesend|anwesenden)\b"
+    r"trafen|versammelten|erschienen|anwesend|anwesenden|einfanden|eingefunden|erlebten|verfolgten|lauschten|"
+    r"feierten|mitmarschierten|marschierten)\b"
 )
 _ISO_MONTH_STAMP = re.compile(r"^\d{4}-\d{2}$")
 # A sentence about people honoured, elected or sent off rather than about the audience.
