@@ -394,3 +394,10 @@ def test_persons_numbered_offices_at_line_start_keep_their_number(extractor_defa
     rep = extractor_default.extract(text)
     assert [(p.name, p.roles) for p in rep.persons] == [
         ("Justus Brödder", ["1. Vorsitzender"]), ("Alena Bell", ["2. Vorsitzende"]), ("Nadine Heckwolf", ["2. Rechnerin"])]
+
+
+def test_persons_a_first_name_alone_is_no_person(extractor_default: Extractor) -> None:
+    rep = extractor_default.extract("Sven Guericke eröffnete die Feier. Danach sprach Sven über die Zukunft. "
+                                    "Am Abend spielte Theo am Klavier. Frau Ludwig dankte allen.")
+    assert [(p.name, [m.text for m in p.mentions]) for p in rep.persons] == [
+        ("Sven Guericke", ["Sven Guericke", "Sven"]), ("Ludwig", ["Ludwig"])]

@@ -190,7 +190,10 @@ class PersonRecognizer(RuleComponent):
             affiliation_by_office(doc, c, lemmas)
             affiliation_by_compound(doc, c)
             affiliation_nearby(doc, c, kinds)
-        spans = sorted((Span(doc, s, e, label="PER") for c in clusters for s, e in c.mentions), key=lambda x: x.start)
+        # A lone first name stays a PER mention in the text, but is no person of the record.
+        spans = sorted({(s, e) for c in clusters for s, e in c.mentions})
+        spans = [Span(doc, s, e, label="PER") for s, e in spans]
+        clusters = _settle_first_names(clusters)
         doc.spans[self.cfg["spans_key"]] = spans
         toks = doc_tokens(doc)
         doc._.ef_persons = [
@@ -567,6 +570,23 @@ def _attach_roles_and_orgs(
             if end is not None and (end >= len(doc) or doc[end].text in {",", ")", ".", ";"} or doc[end].lower_ in {"und", "sowie"}):
                 c.organisation = orgs[e + 1]
         affiliation_after(doc, e, c, orgs)
+
+
+def _settle_first_names(clusters: list[PersonCluster]) -> list[PersonCluster]:
+    """A first name alone is no person (ANNOTATION.md): "Sven" is the one "Sven Guericke" of the
+    text, else dropped. A single name with a title or a role stays ("Frau Ludwig",
+    "Bürgermeister Albert"): there it is a surname."""
+    kept = []
+    for c in clusters:
+        lone = " " not in c.name and c.name in first_names() and not c.titles and not c.roles
+        if not lone:
+            kept.append(c)
+            continue
+        full = [o for o in clusters if o is not c and " " in o.name and o.name.split()[0] == c.name]
+        if len(full) == 1:
+            full[0].mentions.extend(c.mentions)
+            full[0].organisation = full[0].organisation or c.organisation
+    return kept
 
 
 def _fronted_role(doc: Doc, comma: int, roles_by_end: dict[int, Span]) -> Span | None:
