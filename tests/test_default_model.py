@@ -31,7 +31,7 @@ CASES = [
     ("Nach der Sitzung erklärte Brandtner, man werde den Antrag erneut prüfen.", "Brandtner", "PER"),
     ("Der Vertrag mit Siemens wurde am Freitag unterzeichnet.", "Siemens", "ORG"),
     ("Die Mitarbeiter von Bosch demonstrierten vor dem Werk.", "Bosch", "ORG"),
-    ("Die Delegation reiste anschließend weiter nach Oberkirchbach.", "Oberkirchbach", "LOC"),
+    ("Die Delegation reiste anschließend weiter nach Talwiesau.", "Talwiesau", "LOC"),
     # common nouns used bare, as names (a determiner would make them nouns), and an unknown two-word place
     ("Zöllner will demnach einen neuen Antrag stellen.", "Zöllner", "PER"),
     ("Er meinte, dass man Facebook heute anders nutze.", "Facebook", "ORG"),
