@@ -259,7 +259,8 @@ def _by_name(names: list[_Name], surname: str, given: str) -> list[_Entity]:
         if len(entities) == 1:
             entities[0].join(n, "only")
             continue
-        fitting = [(e, r) for e in entities if (r := _agreeing_role(n.roles, e.roles))]
+        # most mentions carry no office: nothing to compare with each namesake then
+        fitting = [(e, r) for e in entities if (r := _agreeing_role(n.roles, e.roles))] if n.roles else []
         if len(fitting) == 1:
             fitting[0][0].join(n, "role:" + fitting[0][1])
         else:
