@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _TITLE_WORDS = {
     "dr", "prof", "professor", "professorin", "dipl", "ing", "dipl.-ing", "med", "rer", "nat", "phil", "jur",
@@ -39,14 +40,24 @@ SEAT_START = {"am", "an", "a.", "im", "in", "i.", "ob", "o.", "o.d.", "bei", "b.
 PLACE_KIND_PREFIX = {"stadt", "gemeinde", "markt", "stadtbezirk", "bezirk", "ortsteil", "freistaat", "land", "hansestadt"}
 
 
+_QUOTES = re.compile(r"[„“”\"»«‚‘’']")
+_SPACED_INITIALS = re.compile(r"\b(\w)\.\s+(\w)\.")
+_WORD_BREAK = re.compile(r"[\s,/()]+")
+_TITLE_PREFIX = re.compile(r"(dr|prof|dipl)\..*")
+
+
+# fold and stem are pure and see the same names over and over (entity resolution calls them per
+# pair of organisations): cached, as the index's resolution of an archive calls them ~10^5 times.
+@lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Unicode-normalised, case-folded, with typographic quotes and dashes made plain."""
     text = unicodedata.normalize("NFC", text)
     text = text.replace("\u00ad", "").replace("–", "-").replace("—", "-").replace("‑", "-")
-    text = re.sub(r"[„“”\"»«‚‘’']", "", text)
+    text = _QUOTES.sub("", text)
     return " ".join(text.split()).casefold()
 
 
+@lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """A German word without its case or plural ending (only where at least four letters remain).
 
@@ -61,8 +72,8 @@ def stem(word: str) -> str:
 
 def _words(text: str) -> list[str]:
     # "e. V." -> "e.v.", so that the legal form is one word however it is spaced
-    text = re.sub(r"\b(\w)\.\s+(\w)\.", r"\1.\2.", fold(text))
-    return [w for w in re.split(r"[\s,/()]+", text) if w]
+    text = _SPACED_INITIALS.sub(r"\1.\2.", fold(text))
+    return [w for w in _WORD_BREAK.split(text) if w]
 
 
 # --- persons -----------------------------------------------------------------------------------
@@ -71,7 +82,7 @@ def _words(text: str) -> list[str]:
 def person_key(name: str) -> tuple[str, ...]:
     """The name's words without titles and honorifics."""
     words = [w.strip(".") for w in _words(name)]
-    kept = [w for w in words if w and w not in _TITLE_WORDS and not re.fullmatch(r"(dr|prof|dipl)\..*", w)]
+    kept = [w for w in words if w and w not in _TITLE_WORDS and not _TITLE_PREFIX.fullmatch(w)]
     return tuple(kept)
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+from json.encoder import encode_basestring as _encode_text
 import sqlite3
 import time
 from dataclasses import dataclass, field
@@ -65,7 +66,9 @@ def _json_ids(ids: list[int] | None) -> str | None:
 
 
 def _offsets(mentions: list[Mention]) -> str:
-    return _ENCODE([[m.start, m.end, m.text] for m in mentions])
+    # What _ENCODE gives for [[start, end, text], ...], without building the lists: ~90,000 calls
+    # per 10,000 records. Offsets are ints (validated), the text is escaped as the encoder does.
+    return "[" + ",".join(f"[{m.start},{m.end},{_encode_text(m.text)}]" for m in mentions) + "]"
 
 
 class Writer:

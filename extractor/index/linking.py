@@ -10,9 +10,11 @@ guarantee that any two entries it could join are in the same call.
 
 from __future__ import annotations
 
+import gc
 import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Callable, Protocol
 
@@ -48,11 +50,27 @@ def default_resolver() -> Resolver:
 _TABLES = {"person": "persons", "org": "organisations", "place": "places"}
 
 
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """Resolution builds a few objects per entry and keeps them all until it ends, so the cyclic
+    garbage collector would scan a growing heap again and again while finding nothing to free
+    (a fifth of resolution's time on 10,000 reports). Paused meanwhile; what it leaves, the next
+    collection takes."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def resolve_pending(conn: sqlite3.Connection, resolver: Resolver) -> int:
     """Resolve the entries sharing a pending key, in one transaction; returns how many were resolved."""
     conn.execute("BEGIN IMMEDIATE")
     try:
-        count = _resolve(conn, resolver)
+        with _no_cycle_collection():
+            count = _resolve(conn, resolver)
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")

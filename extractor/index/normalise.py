@@ -70,6 +70,7 @@ _ISO = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?(?:[T ].*)?$")
 _ISO_WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
 
 
+@lru_cache(maxsize=65536)  # pure; asked twice per record and most archives share their dates
 def date_bounds(value: str | None) -> tuple[str, str] | None:
     """First and last day an ISO value covers: "2024" -> 2024-01-01..2024-12-31, a range
     "a/b" -> first day of a .. last day of b. None for what no calendar day can pin

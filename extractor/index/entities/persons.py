@@ -64,19 +64,42 @@ class _Name:
 @dataclass
 class _Entity:
     key: tuple[str, ...]
-    members: list[tuple[_Name, str]] = field(default_factory=list)  # (name, how it joined)
+    members: list[tuple[_Name, str]] = field(default_factory=list)  # (name, how it joined); add by join()
+    # What the placing loops ask of every entity for every mention, kept up to date by join():
+    # a common name has dozens of entities and hundreds of mentions to place among them.
+    docs: set[str] = field(init=False, default_factory=set)
+    _orgs: set[str] = field(init=False, default_factory=set)
+    _roles: set[str] = field(init=False, default_factory=set)
+    _sorted: dict[str, list[str]] = field(init=False, default_factory=dict)
 
-    @property
-    def docs(self) -> set[str]:
-        return {n.mention.doc_id for n, _ in self.members}
+    def __post_init__(self) -> None:
+        given, self.members = self.members, []
+        for n, how in given:
+            self.join(n, how)
+
+    def join(self, n: _Name, how: str) -> None:
+        self.members.append((n, how))
+        self.docs.add(n.mention.doc_id)
+        if n.org and n.org not in self._orgs:
+            self._orgs.add(n.org)
+            self._sorted.pop("orgs", None)
+        if not self._roles.issuperset(n.roles):
+            self._roles.update(n.roles)
+            self._sorted.pop("roles", None)
 
     @property
     def orgs(self) -> list[str]:
-        return sorted({n.org for n, _ in self.members if n.org})
+        found = self._sorted.get("orgs")
+        if found is None:
+            found = self._sorted["orgs"] = sorted(self._orgs)
+        return found
 
     @property
     def roles(self) -> list[str]:
-        return sorted({r for n, _ in self.members for r in n.roles})
+        found = self._sorted.get("roles")
+        if found is None:
+            found = self._sorted["roles"] = sorted(self._roles)
+        return found
 
     def label(self) -> str:
         names = sorted({n.mention.name for n, _ in self.members if n.form == "full"} or
@@ -158,6 +181,12 @@ def orgs_agree(a: str, b: str) -> bool:
     return False
 
 
+def _leads_with_acronym(org: str) -> bool:
+    """The first word looks like an acronym: the only way two organisations with different keys agree."""
+    words = org.split()
+    return bool(words) and looks_like_acronym(words[0])
+
+
 _role_match = lru_cache(maxsize=65536)(role_match)
 
 
@@ -188,10 +217,22 @@ def _components(names: list[_Name]) -> list[list[_Name]]:
             o = parent[o]
         return o
 
-    for i, a in enumerate(orgs):
-        for b in orgs[i + 1:]:
-            if find(a) != find(b) and orgs_agree(a, b):
-                parent[find(a)] = find(b)
+    def join(a: str, b: str) -> None:
+        if find(a) != find(b):
+            parent[find(a)] = find(b)
+
+    # Groups depend only on which pairs agree, not on the order they are found in. Equal keys
+    # agree; any other pair only through an acronym that is the first word of one of the two
+    # (see orgs_agree), so just those pairs are compared, not all n^2 of a common name's orgs.
+    by_key: dict[tuple[str, ...], str] = {}
+    for o in orgs:
+        join(o, by_key.setdefault(org_canonical_key(o), o))
+    for a in orgs:
+        if _leads_with_acronym(a):
+            for b in orgs:
+                # orgs_agree is not symmetric when both are acronyms: ask in sorted order, as before
+                if a != b and find(a) != find(b) and (orgs_agree(a, b) if a < b else orgs_agree(b, a)):
+                    join(a, b)
     groups: dict[str, list[_Name]] = defaultdict(list)
     for n in names:
         groups[find(n.org or "")].append(n)
@@ -213,16 +254,18 @@ def _by_name(names: list[_Name], surname: str, given: str) -> list[_Entity]:
     if not entities:
         return [_Entity(("person", surname, given), [(n, "name") for n in without])]
     ambiguous = _Entity(("person", surname, given, "?"))
+    orgs = ""  # the namesakes' organisations, listed once: the mentions joining them have none
     for n in without:
         if len(entities) == 1:
-            entities[0].members.append((n, "only"))
+            entities[0].join(n, "only")
             continue
-        fitting = [(e, r) for e in entities if (r := _agreeing_role(n.roles, e.roles))]
+        # most mentions carry no office: nothing to compare with each namesake then
+        fitting = [(e, r) for e in entities if (r := _agreeing_role(n.roles, e.roles))] if n.roles else []
         if len(fitting) == 1:
-            fitting[0][0].members.append((n, "role:" + fitting[0][1]))
+            fitting[0][0].join(n, "role:" + fitting[0][1])
         else:
-            orgs = listed(["of " + quoted(e.orgs[0], 40) for e in entities])
-            ambiguous.members.append((n, f"ambiguous:{len(entities)}:{orgs}"))
+            orgs = orgs or listed(["of " + quoted(e.orgs[0], 40) for e in entities])
+            ambiguous.join(n, f"ambiguous:{len(entities)}:{orgs}")
     return entities + ([ambiguous] if ambiguous.members else [])
 
 
@@ -247,7 +290,7 @@ def _resolve_surname(surname: str, names: list[_Name]) -> list[_Entity]:
     for n in sorted((n for n in names if n.form == "initials"), key=lambda n: n.mention.mention_key):
         fitting = [e for e in entities if _fits_initials(n, e)]
         if len(fitting) == 1:
-            fitting[0].members.append((n, "initials"))
+            fitting[0].join(n, "initials")
         else:
             unplaced[n.initials].append(n)
     for initials in sorted(unplaced):
@@ -264,7 +307,7 @@ def _resolve_surname(surname: str, names: list[_Name]) -> list[_Entity]:
             elif role := _agreeing_role(n.roles, e.roles):
                 evidence.append((e, "bare-role:" + role))
         if len(evidence) == 1:
-            evidence[0][0].members.append((n, evidence[0][1]))
+            evidence[0][0].join(n, evidence[0][1])
         else:
             bare_left.append(n)
     for c in _components([n for n in bare_left if n.org]):
