@@ -401,3 +401,11 @@ def test_persons_a_first_name_alone_is_no_person(extractor_default: Extractor) -
                                     "Am Abend spielte Theo am Klavier. Frau Ludwig dankte allen.")
     assert [(p.name, [m.text for m in p.mentions]) for p in rep.persons] == [
         ("Sven Guericke", ["Sven Guericke", "Sven"]), ("Ludwig", ["Ludwig"])]
+
+
+def test_persons_roles_of_a_promotion_list_and_not_its_promoter(extractor_default: Extractor) -> None:
+    text = ("Kommandant Armin Daubenmerkl beförderte Jannik Schmidl und Michael Sperl zum Feuerwehrmann, "
+            "Daniel Gietl zum Löschmeister und Alexander Zeitler sowie Peter Meßmann zum Brandmeister.")
+    assert [(p.name, p.roles) for p in extractor_default.extract(text).persons] == [
+        ("Armin Daubenmerkl", ["Kommandant"]), ("Jannik Schmidl", ["Feuerwehrmann"]), ("Michael Sperl", ["Feuerwehrmann"]),
+        ("Daniel Gietl", ["Löschmeister"]), ("Alexander Zeitler", ["Brandmeister"]), ("Peter Meßmann", ["Brandmeister"])]

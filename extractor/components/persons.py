@@ -43,7 +43,13 @@ from extractor.components.affiliations import (
     affiliation_nearby,
     affiliation_of_publisher,
 )
-from extractor.components.role_lists import gendered, listed_roles, names_after_plural_role, roles_from_acts
+from extractor.components.role_lists import (
+    gendered,
+    listed_roles,
+    names_after_plural_role,
+    names_before_appointed_role,
+    roles_from_acts,
+)
 from extractor.components.roles import feminine_role
 from extractor.lexicon import (
     ambiguous_first_names,
@@ -462,6 +468,8 @@ def _attach_listed_roles(doc: Doc, clusters: list[PersonCluster], orgs: dict[int
     roles = doc.spans.get(ext.ROLES, [])
     role_ends = {r.end for r in roles}
     pairs = listed_roles(doc, roles, mentions) + names_after_plural_role(doc, roles, mentions, role_ends)
+    seen = {(start, role.start) for start, role in pairs}
+    pairs += [(start, role) for start, role in names_before_appointed_role(doc, roles, mentions) if (start, role.start) not in seen]
     for start, (masculine, feminine) in roles_from_acts(doc, mentions):
         c = owner[start]
         c.add_role(feminine if c.gender == "f" else masculine)

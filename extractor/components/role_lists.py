@@ -28,6 +28,8 @@ _ELECTION = frozenset(
     "einstimmig wählte wählten ernannte ernannten bestätigte bestätigten befördert beförderte beförderten".split()
 )
 _COPULA = frozenset("ist sind bleibt bleiben wurde wurden wird werden war waren".split())
+# Finite active forms: the name before them does the electing or promoting.
+_ACTIVE_ELECTION = frozenset("wählte wählten ernannte ernannten bestätigte bestätigten beförderte beförderten".split())
 _APPOINTING = frozenset({"zum", "zur", "zu", "als"})
 _NOT_THE_HOLDER = frozenset("von vom für mit bei beim durch dank gegen ohne nach".split())
 _OPENERS = frozenset({"neue", "neuer", "neuen", "neues", "als", "und", "sowie", "weiterhin", "wieder", "auch"})
@@ -142,6 +144,8 @@ def listed_roles(
                         continue
                     if cue.start <= m_start < cue.end:
                         continue
+                    if any(lower[t] in _ACTIVE_ELECTION for t in range(mentions[m_start], cue.start)):
+                        continue  # "Kommandant X beförderte A zum Feuerwehrmann": X is who promotes
                     pairs.append((m_start, cue))
     return pairs
 
@@ -178,6 +182,37 @@ def names_after_plural_role(doc: Doc, roles: Iterable[Span], mentions: dict[int,
                 break
             pairs.append((nxt, role))
             pos = mentions[nxt]
+    return pairs
+
+
+def names_before_appointed_role(doc: Doc, roles: Iterable[Span], mentions: dict[int, int]) -> list[tuple[int, Span]]:
+    """(mention start, role) for names right before "zum/zur ROLE" in a sentence of promotion or
+    election, each group up to the role before it: "Er beförderte A und B zum Feuerwehrmann, C zum
+    Löschmeister und D sowie E zum Brandmeister" (one sentence, several roles: the lists above give
+    up on it)."""
+    pairs: list[tuple[int, Span]] = []
+    if not doc.has_annotation("SENT_START"):
+        return pairs
+    lower = doc_tokens(doc).lower
+    ends = {e: s for s, e in mentions.items()}
+    for role in roles:
+        before = _skip_adjectives_back(doc, role.start)
+        if before < 1 or lower[before] not in {"zum", "zur"}:
+            continue
+        sent = doc[role.start].sent
+        if _ELECTION.isdisjoint(lower[sent.start : sent.end]):
+            continue
+        k = before  # walk back over "A, B und C" to the start of the group
+        while k - 1 >= sent.start:
+            start = ends.get(k)
+            if start is not None:
+                pairs.append((start, role))
+                k = start
+                continue
+            if lower[k - 1] in {"und", "sowie", ","} and ends.get(k - 1) is not None:
+                k -= 1
+                continue
+            break
     return pairs
 
 
