@@ -409,3 +409,19 @@ def test_persons_roles_of_a_promotion_list_and_not_its_promoter(extractor_defaul
     assert [(p.name, p.roles) for p in extractor_default.extract(text).persons] == [
         ("Armin Daubenmerkl", ["Kommandant"]), ("Jannik Schmidl", ["Feuerwehrmann"]), ("Michael Sperl", ["Feuerwehrmann"]),
         ("Daniel Gietl", ["Löschmeister"]), ("Alexander Zeitler", ["Brandmeister"]), ("Peter Meßmann", ["Brandmeister"])]
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        # A truncated first conjunct is a role of its own.
+        ("Es folgte der Bericht unserer Protokoll- und Schriftführerin Frau Elke Schmidtke.",
+         [("Elke Schmidtke", ["Schriftführerin", "Protokollführerin"])]),
+        ("Landes- und Bundesvorsitzende Eva Roth sprach.", [("Eva Roth", ["Bundesvorsitzende", "Landesvorsitzende"])]),
+        # A plural role before names with honorifics: every name of the list.
+        ("Der Bericht wurde durch die Kassenprüferinnen Frau Waltraut Mebes und Frau Heike Kröger bestätigt.",
+         [("Waltraut Mebes", ["Kassenprüferin"]), ("Heike Kröger", ["Kassenprüferin"])]),
+    ],
+)
+def test_persons_roles_from_coordinations(extractor_default: Extractor, text: str, expected: list) -> None:
+    assert [(p.name, p.roles) for p in extractor_default.extract(text).persons] == expected

@@ -32,6 +32,8 @@ _COPULA = frozenset("ist sind bleibt bleiben wurde wurden wird werden war waren"
 _ACTIVE_ELECTION = frozenset("wählte wählten ernannte ernannten bestätigte bestätigten beförderte beförderten".split())
 _APPOINTING = frozenset({"zum", "zur", "zu", "als"})
 _NOT_THE_HOLDER = frozenset("von vom für mit bei beim durch dank gegen ohne nach".split())
+# Honorifics and titles before a name of a list.
+_NAME_PREFIXES = frozenset("Frau Herr Herrn Dr. Prof. Dipl.-Ing.".split())
 _OPENERS = frozenset({"neue", "neuer", "neuen", "neues", "als", "und", "sowie", "weiterhin", "wieder", "auch"})
 # Words between a role and the organisation it belongs to: "ist Präsident des Landessportbundes".
 _OF_ORG = frozenset({"des", "der", "im", "beim", "bei", "vom", "von", "am"})
@@ -171,13 +173,18 @@ def names_after_plural_role(doc: Doc, roles: Iterable[Span], mentions: dict[int,
     A name with a role of its own ends the list."""
     pairs: list[tuple[int, Span]] = []
     for role in roles:
-        if role.end not in mentions or not is_plural(role):
+        first = role.end
+        while first < len(doc) and first not in mentions and doc[first].text in _NAME_PREFIXES:
+            first += 1
+        if first not in mentions or not is_plural(role):
             continue
-        pos = mentions[role.end]
+        pos = mentions[first]
         while pos < len(doc) and doc[pos].text in {",", "und", "sowie"}:
             nxt = pos + 1
             if nxt < len(doc) and doc[pos].text == "," and doc[nxt].lower_ in {"und", "sowie"}:
                 nxt += 1
+            while nxt < len(doc) and nxt not in mentions and doc[nxt].text in _NAME_PREFIXES:
+                nxt += 1  # "… und Frau Heike Kröger", "… und Dr. Jan Roth"
             if nxt not in mentions or nxt in role_ends:
                 break
             pairs.append((nxt, role))

@@ -322,8 +322,48 @@ class RoleTagger(RuleComponent):
                 "participle": match.participle,
             }
             spans.append(span)
+        spans += self._truncated_conjuncts(doc, spans)
+        spans.sort(key=lambda sp: sp.start)
         doc.spans[self.cfg["spans_key"]] = spans
         return doc
+
+    def _truncated_conjuncts(self, doc: Doc, spans: list[Span]) -> list[Span]:
+        """'Protokoll- und Schriftführerin': the truncated first conjunct is a role of its own,
+        'Protokollführerin' (its first word and the second's head)."""
+        out = []
+        taken = {i for sp in spans for i in range(sp.start, sp.end)}
+        for sp in spans:
+            k = sp.start
+            if k < 2 or doc[k - 1].lower_ not in {"und", "sowie", "oder"} or k - 2 in taken:
+                continue
+            truncated = doc[k - 2].text
+            if not (truncated.endswith("-") and len(truncated) > 3 and truncated[0].isupper()):
+                continue
+            info = sp._.ef_role
+            written, normal = doc[info["head"]].text, info["role"]
+            if info.get("complement") is not None or " " in normal:
+                continue
+            # Cut the second conjunct into a noun (with its linking element) and a noun: "Schrift|führerin",
+            # "Bundes|vorsitzende", "Jugend|leiter"; the longest such head is the shared one.
+            rest = None
+            for cut in range(3, len(written) - 3):
+                first, tail = written[:cut], normal[cut:]
+                stem = first[:-2] if first.endswith("es") else first[:-1] if first.endswith("s") else first
+                if normal.startswith(first) and (first in common_nouns() or stem in common_nouns()) \
+                        and tail[:1].islower() and tail.capitalize() in common_nouns():
+                    rest = tail
+                    break
+            if rest is None:
+                continue
+            value = truncated[:-1] + rest
+            match = self.lexicon.normalise(value, None)
+            role = Span(doc, k - 2, k - 1, label="ROLE")
+            role._.ef_role = {
+                **info, "role": match.role if match else value, "lemma": match.lemma if match else value,
+                "complement": None, "head": k - 2, "org_prefix": None,
+            }
+            out.append(role)
+        return out
 
 
 # Offices that come numbered ("1. Vorsitzender", "2. Kassiererin"): at the start of a line the
