@@ -425,3 +425,8 @@ def test_persons_roles_of_a_promotion_list_and_not_its_promoter(extractor_defaul
 )
 def test_persons_roles_from_coordinations(extractor_default: Extractor, text: str, expected: list) -> None:
     assert [(p.name, p.roles) for p in extractor_default.extract(text).persons] == expected
+
+
+def test_persons_parliament_title_before_the_name_is_a_role(extractor_default: Extractor) -> None:
+    rep = extractor_default.extract("Unter den Gästen war MdB Ulrich Freese aus Cottbus.")
+    assert [(p.name, p.roles) for p in rep.persons] == [("Ulrich Freese", ["MdB"])]

@@ -557,6 +557,10 @@ def _attach_roles_and_orgs(
         k = e + 1 if e < len(doc) and doc[e].text in {"(", ","} else None
         if k is not None and k < len(doc) and doc[k].text in _PARLIAMENT_TITLES:
             c.add_role(doc[k].text)
+        before_titles, _ = _titles_before(doc, s)
+        for title in before_titles:
+            if title in _PARLIAMENT_TITLES:
+                c.add_role(title)  # "MdB Ulrich Freese": a parliament seat is a role, not only a title
         # "Franziska Wölfle als Kassiererin", "Anton von der Heide, der als Schriftführer …".
         j = e
         if j + 1 < len(doc) and doc[j].text == "," and doc[j + 1].lower_ in {"der", "die"}:
