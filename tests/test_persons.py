@@ -428,5 +428,13 @@ def test_persons_roles_from_coordinations(extractor_default: Extractor, text: st
 
 
 def test_persons_parliament_title_before_the_name_is_a_role(extractor_default: Extractor) -> None:
-    rep = extractor_default.extract("Unter den Gästen war MdB Ulrich Freese aus Cottbus.")
+    rep = extractor_default.extract("Zur Eröffnung sprach MdB Ulrich Freese aus Cottbus.")
     assert [(p.name, p.roles) for p in rep.persons] == [("Ulrich Freese", ["MdB"])]
+
+
+def test_persons_guest_lists_give_the_guest_role(extractor_default: Extractor) -> None:
+    text = ("Zur Konferenz trafen zahlreiche geladene Gäste ein. Unter ihnen Chris Halecker (Beigeordneter), "
+            "MdB Ulrich Freese und Helmut Wenzel. Unter den Ehrengästen waren auch Eva Roth und Jan Kurz.")
+    assert [(p.name, p.roles) for p in extractor_default.extract(text).persons] == [
+        ("Chris Halecker", ["Beigeordneter", "Gast"]), ("Ulrich Freese", ["MdB", "Gast"]), ("Helmut Wenzel", ["Gast"]),
+        ("Eva Roth", ["Ehrengast"]), ("Jan Kurz", ["Ehrengast"])]

@@ -45,6 +45,7 @@ from extractor.components.affiliations import (
 )
 from extractor.components.role_lists import (
     gendered,
+    guests_listed,
     listed_roles,
     names_after_plural_role,
     names_before_appointed_role,
@@ -470,6 +471,8 @@ def _attach_listed_roles(doc: Doc, clusters: list[PersonCluster], orgs: dict[int
     pairs = listed_roles(doc, roles, mentions) + names_after_plural_role(doc, roles, mentions, role_ends)
     seen = {(start, role.start) for start, role in pairs}
     pairs += [(start, role) for start, role in names_before_appointed_role(doc, roles, mentions) if (start, role.start) not in seen]
+    for start, guest in guests_listed(doc, mentions):
+        owner[start].add_role(guest)
     for start, (masculine, feminine) in roles_from_acts(doc, mentions):
         c = owner[start]
         c.add_role(feminine if c.gender == "f" else masculine)

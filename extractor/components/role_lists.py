@@ -16,6 +16,7 @@ Names after "von", "für", "mit" … ("Nachfolgerin von Hans Meier") are not the
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 
 from spacy.tokens import Doc, Span
@@ -221,6 +222,34 @@ def names_before_appointed_role(doc: Doc, roles: Iterable[Span], mentions: dict[
                 continue
             break
     return pairs
+
+
+_GUEST_WORD = re.compile(r"^(Ehren|Fest)?[Gg]äst(?:e|en)$")
+
+
+def guests_listed(doc: Doc, mentions: dict[int, int]) -> list[tuple[int, str]]:
+    """(mention start, "Gast" or "Ehrengast") for the names of a guest list: "Unter den Ehrengästen
+    waren A und B", or "Unter ihnen A, B und C" / "Darunter A" after a sentence about the guests."""
+    out: list[tuple[int, str]] = []
+    if not doc.has_annotation("SENT_START"):
+        return out
+    words = doc_tokens(doc).text
+    previous_guests = None
+    for sent in doc.sents:
+        head = [w for w in words[sent.start : min(sent.end, sent.start + 4)]]
+        guest = None
+        if head[:1] == ["Unter"] and len(head) > 2 and _GUEST_WORD.match(head[2]):
+            guest = head[2]
+        elif head[:2] == ["Unter", "ihnen"] or head[:1] == ["Darunter"]:
+            guest = previous_guests
+        if guest is not None:
+            role = "Ehrengast" if guest.startswith("Ehren") else "Gast"
+            for m in sorted(k for k in mentions if sent.start <= k < sent.end):
+                if m > 0 and doc[m - 1].lower_ in _NOT_THE_HOLDER:
+                    continue
+                out.append((m, role))
+        previous_guests = next((w for w in words[sent.start : sent.end] if _GUEST_WORD.match(w)), None)
+    return out
 
 
 # Event roles a report gives through a verb or an act, not a role noun: "Moderiert wurde der Abend
