@@ -359,7 +359,7 @@ def test_orgs_acronym_goes_to_the_long_form_it_abbreviates_most_closely(extracto
 
 
 def test_orgs_role_before_the_name_is_the_persons(extractor_default: Extractor) -> None:
-    rep = extractor_default.extract("Unter den Gästen war Ute Kumpf (Vorsitzende AWO Landesverband Berlin e. V.) aus Berlin.")
+    rep = extractor_default.extract("Zur Eröffnung sprach Ute Kumpf (Vorsitzende AWO Landesverband Berlin e. V.) aus Berlin.")
     assert [o.name for o in rep.organisations] == ["AWO Landesverband Berlin e. V."]
     assert [(p.name, p.roles, p.organisation) for p in rep.persons] == [
         ("Ute Kumpf", ["Vorsitzende"], "AWO Landesverband Berlin e. V.")]
