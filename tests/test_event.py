@@ -205,3 +205,15 @@ def test_event_name_of_assembly_days(extractor_default, text, name):
 )
 def test_event_participants_not_the_honoured(extractor_default, text, participants):
     assert extractor_default.extract(text).event.participants == participants
+
+
+def test_event_name_is_the_declared_motto_before_the_event_noun_phrase(extractor_default):
+    text = ("Fachtagung Offene Hilfen 2022 in Rothenburg\n"
+            "Die zweitägige Fachtagung Offene Hilfen 2022 fand unter dem Titel \"Teilhabe für alle\" statt.")
+    event = extractor_default.extract(text).event
+    assert (event.name, event.start) == ("Teilhabe für alle", "2022")
+
+
+def test_event_topic_is_no_name(extractor_default):
+    text = "Fachtagung Offene Hilfen 2022 in Rothenburg\nDie Fachtagung Offene Hilfen 2022 widmete sich dem Thema „Teilhabe“."
+    assert extractor_default.extract(text).event.name == "Fachtagung Offene Hilfen 2022"

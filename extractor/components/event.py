@@ -350,17 +350,20 @@ class EventFramer(RuleComponent):
         spans: list[Span] = []
 
         etype, name_span, marked = self._type_and_name(doc, title, lead_end)
+        noun_span = name_span  # the event noun phrase, whose year dates the event if nothing else does
         topic_span = self._topic(doc, title, lead_end)
         if topic_span is not None and name_span is not None and topic_span.start_char == name_span.start_char:
             topic_span = None  # a quoted name is not also the motto
-        if topic_span is not None and not marked and _reads_as_title(topic_span):
-            # ANNOTATION.md: a title or motto names the event before a bare event noun does
+        motto = topic_span is not None and topic_span.start_char <= lead_end and _is_declared_motto(doc, topic_span)
+        if topic_span is not None and (not marked or motto) and _reads_as_title(topic_span):
+            # ANNOTATION.md: a title or motto names the event before its event noun phrase does;
+            # a motto declared as such in the lead ("unter dem Motto „…“") even before a marked one
             name_span = Span(doc, topic_span.start, topic_span.end, label="EVENT")
         if name_span is not None:
             spans.append(name_span)
         if topic_span is not None:
             spans.append(topic_span)
-        start, end = self._when(doc, lead_end, name_span)
+        start, end = self._when(doc, lead_end, noun_span)
         frame = {
             "name": event_name_text(name_span) if name_span is not None else None,
             "type": etype,
@@ -586,6 +589,15 @@ _TOOK_PLACE = re.compile(r"\b(?:fand|finden|findet|stattgefunden)\b[^.!?]*\bstat
                          r"\bversammelten sich\b|\btrafen sich\b|\bkamen\b[^.!?]*\bzusammen\b")
 # A municipality's own name follows these words: "Gemeinde Hallerndorf" is the town Hallerndorf.
 _MUNICIPALITY_WORDS = frozenset({"Stadt", "Gemeinde", "Markt", "Marktgemeinde", "Hansestadt", "Ortsgemeinde"})
+
+
+_DECLARED_MOTTO = re.compile(r"(?:Motto|Titel|Leitthema|Überschrift)\s*:?\s*$")
+
+
+def _is_declared_motto(doc: Doc, topic: Span) -> bool:
+    """The quoted words follow "Motto", "Titel" … (not "Thema": a topic is no name)."""
+    text = doc_tokens(doc).doc_text
+    return bool(_DECLARED_MOTTO.search(text[max(0, topic.start_char - 30) : topic.start_char - 1]))
 
 
 def _is_room(text: str) -> bool:
