@@ -438,3 +438,8 @@ def test_persons_guest_lists_give_the_guest_role(extractor_default: Extractor) -
     assert [(p.name, p.roles) for p in extractor_default.extract(text).persons] == [
         ("Chris Halecker", ["Beigeordneter", "Gast"]), ("Ulrich Freese", ["MdB", "Gast"]), ("Helmut Wenzel", ["Gast"]),
         ("Eva Roth", ["Ehrengast"]), ("Jan Kurz", ["Ehrengast"])]
+
+
+def test_persons_state_office_is_not_the_head_of_the_chamber(extractor_default: Extractor) -> None:
+    rep = extractor_default.extract("Zum Empfang der Handwerkskammer Dresden kam auch Ministerpräsident Michael Kretschmer.")
+    assert [(p.name, p.organisation) for p in rep.persons] == [("Michael Kretschmer", None)]

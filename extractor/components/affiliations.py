@@ -39,6 +39,9 @@ _OFFICE_BODIES: dict[str, tuple[str, ...]] = {
     "Direktor": ("Akademie", "Institut", "Museum", "Schule"),
     "Schulleiter": ("Schule", "Gymnasium", "Realschule", "Gesamtschule", "Oberschule"),
 }
+# A compound office of the state, not of the body a bare "Präsident" or "Direktor" heads.
+_STATE_OFFICE_PREFIXES = ("Minister", "Landtags", "Bundestags", "Bundes", "Regierungs", "Polizei", "Senats",
+                          "Bezirkstags", "Kreistags", "Landes", "Verwaltungs", "Gerichts", "Amtsgerichts", "Landgerichts")
 _PUBLISHER_CUE = re.compile(r"(?:\bwir als|\b[Uu]nser(?:es|er|em|en)?(?:\s+\w+)?)\s*(?:der|des|die|das)?\s*$")
 
 # Role kinds whose holder works for the organisation the passage is about.
@@ -85,6 +88,8 @@ def affiliation_by_office(doc: Doc, c: PersonCluster, lemmas: dict[str, str]) ->
     for role in c.roles:
         lemma = lemmas.get(role) or ""
         heads = next((b for office, b in _OFFICE_BODIES.items() if lemma.endswith(office) or lemma.endswith(office.lower())), ())
+        if heads and lemma.startswith(_STATE_OFFICE_PREFIXES) and lemma.endswith(("präsident", "direktor")):
+            continue  # "Ministerpräsident", "Landtagspräsident", "Regierungsdirektor": no chamber or school head
         if not heads:
             continue
         # by the first word's compound head too: a Landrat heads the "Altmarkkreis Salzwedel"
