@@ -544,13 +544,25 @@ def compound_head(
 
 
 @lru_cache(maxsize=16384)  # asked for many capitalised words by several components: cached per word
-def common_noun_tails(word: str, min_modifier: int = 3) -> tuple[str, ...]:
-    """The common nouns of five letters or more that end `word` after at least `min_modifier`
+def common_noun_tails(word: str, min_modifier: int = 3, min_tail: int = 5) -> tuple[str, ...]:
+    """The common nouns of `min_tail` letters or more that end `word` after at least `min_modifier`
     letters, longest first: 'Regionalversorger' -> ('Versorger', …); () for a name."""
     nouns = common_nouns()
     return tuple(
-        tail for tail in (word[k].upper() + word[k + 1 :] for k in range(min_modifier, len(word) - 4)) if tail in nouns
+        tail for tail in (word[k].upper() + word[k + 1 :] for k in range(min_modifier, len(word) - min_tail + 1))
+        if tail in nouns
     )
+
+
+def is_compound_modifier(part: str, links: tuple[str, ...] = ("", "s", "es", "n", "en")) -> bool:
+    """'Landes' (Land + es), 'Schrift', 'Jugend': a common noun of three letters or more, with or
+    without a linking element, as the first part of a compound."""
+    nouns = common_nouns()
+    for link in links:
+        stem = part[: len(part) - len(link)]
+        if part.endswith(link) and len(stem) >= 3 and stem[:1].upper() + stem[1:] in nouns:
+            return True
+    return False
 
 
 def iter_forms(entries: Iterable[Any]) -> list[str]:

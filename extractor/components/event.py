@@ -432,12 +432,7 @@ class EventFramer(RuleComponent):
             if s > lead_end:
                 break
             span = doc.char_span(s, s + 1, alignment_mode="expand")
-            if span is None or span.start == 0:
-                continue
-            k = span.start - 1
-            if doc[k].lower_ in ARTICLES and k > 0:
-                k -= 1
-            if doc[k].lower_ in {"in", "nach", "im", "ins"}:
+            if span is not None and _word_before(doc, span.start) in {"in", "nach", "im", "ins"}:
                 candidates.append(by_start[s])
         towns = [name for name, kind in candidates if kind == "city"]
         venues = [name for name, kind in candidates if kind == "venue"]
@@ -473,17 +468,17 @@ class EventFramer(RuleComponent):
         if not doc.has_annotation("SENT_START"):
             return None
         text = doc_tokens(doc).doc_text
-        for sent in doc.sents:
-            if not _TOOK_PLACE.search(text, sent.start_char, sent.end_char):
+        took_place: dict[int, bool] = {}  # sentence start -> does it say the event took place
+        for s in sorted(by_start):
+            name, kind = by_start[s]
+            span = doc.char_span(s, s + 1, alignment_mode="expand")
+            if kind not in {"city", "venue"} or span is None or _word_before(doc, span.start) not in {"in", "im"}:
                 continue
-            for s in sorted(k for k in by_start if sent.start_char <= k < sent.end_char):
-                name, kind = by_start[s]
-                span = doc.char_span(s, s + 1, alignment_mode="expand")
-                k = span.start - 1 if span is not None else -1
-                if k > 0 and doc[k].lower_ in ARTICLES:
-                    k -= 1
-                if k >= 0 and doc[k].lower_ in {"in", "im"} and kind in {"city", "venue"}:
-                    return name
+            sent = span.sent
+            if sent.start_char not in took_place:
+                took_place[sent.start_char] = bool(_TOOK_PLACE.search(text, sent.start_char, sent.end_char))
+            if took_place[sent.start_char]:
+                return name
         return None
 
     def _when(self, doc: Doc, lead_end: int, name_span: Span | None) -> tuple[str | None, str | None]:
@@ -600,6 +595,14 @@ def _is_declared_motto(doc: Doc, topic: Span) -> bool:
     return bool(_DECLARED_MOTTO.search(text[max(0, topic.start_char - 30) : topic.start_char - 1]))
 
 
+def _word_before(doc: Doc, i: int) -> str:
+    """The word before doc[i], over one article: "in" for "in der Stadthalle"; "" at the start."""
+    k = i - 1
+    if k > 0 and doc[k].lower_ in ARTICLES:
+        k -= 1
+    return doc[k].lower_ if k >= 0 else ""
+
+
 def _is_room(text: str) -> bool:
     """'Aula', 'Sitzungssaal', 'Rathaussaal': a hall or room (a venue head, or a compound ending in one)."""
     return text in venue_heads() or compound_head(text, venue_heads(), any_head=True) is not None
@@ -615,11 +618,8 @@ def _seat_of_host_venue(doc: Doc, lead_end: int) -> str | None:
         if k < 1:
             continue
         room_of = doc[k].lower_ in {"der", "des"} and is_capitalised(doc[k - 1].text) and _is_room(doc[k - 1].text)
-        if not room_of:  # "im Sitzungssaal der Gemeinde X" is held there; else "in (der) X"
-            if doc[k].lower_ in ARTICLES:
-                k -= 1
-            if doc[k].lower_ not in {"in", "im"}:
-                continue
+        if not room_of and _word_before(doc, sp.start) not in {"in", "im"}:
+            continue  # "im Sitzungssaal der Gemeinde X" is held there; else "in (der) X"
         if sp[0].text in _MUNICIPALITY_WORDS and len(sp) > 1:
             return sp[1:].text  # "Gemeinde Hallerndorf", "Stadt Sulzbach-Rosenberg": the town itself
         entry = places().get(sp[-1].text)
@@ -653,7 +653,7 @@ def is_release_stamp(text: str, start: int, end: int) -> bool:
     if before.strip() == "" and after[:3].strip() in {"–", "—", "-", "|"}:
         return True
     words = [w for w in re.findall(r"[^\W\d_]+", before + " " + after) if w not in _WEEKDAY_WORDS]
-    return len(words) <= 2 and not re.search(r"[.!?]\s*$", after.strip()[-1:] if after.strip() else "")
+    return len(words) <= 2 and not after.rstrip().endswith((".", "!", "?"))
 
 
 @Language.factory("eventfacts_event", assigns=["doc._.ef_event", "doc.spans"], default_config={"spans_key": ext.EVENT})

@@ -34,11 +34,13 @@ from extractor.german import (
 )
 from extractor.lexicon import (
     ambiguous_first_names,
+    common_noun_tails,
     common_nouns,
     first_names,
     compound_head,
     event_types,
     generic_nouns,
+    is_compound_modifier,
     org_heads,
     org_suffixes,
     places,
@@ -190,20 +192,16 @@ def _compound_part_starts(word: str) -> tuple[int, ...]:
     """Where the parts of a compound begin, read from its end: 'Landessportbund' -> (6, 11)
     ('Land' + 'es', 'sport', 'bund'), 'Bundessteuerberaterkammer' -> (6, 12, 19). A part is the
     longest known common noun of four letters or more that ends what is left."""
-    nouns = common_nouns()
     found: list[int] = []
     end = len(word)
     while end > 6:
-        head = word[:end]
-        k = next((k for k in range(3, end - 3) if head[k:k + 1].isalpha() and head[k:][:1].upper() + head[k:][1:] in nouns), None)
-        if k is None:
+        tails = common_noun_tails(word[:end], min_tail=4)
+        if not tails:
             break
-        found.append(k)
-        rest = head[:k]
-        if any(rest.endswith(link) and (rest[: len(rest) - len(link)] or "x")[:1].upper() + rest[1: len(rest) - len(link)] in nouns
-               for link in ("", "s", "es", "n", "en") if len(rest) - len(link) >= 3):
+        end -= len(tails[0])
+        found.append(end)
+        if is_compound_modifier(word[:end]):
             break  # what is left is a noun itself ("Landes" = "Land" + "es")
-        end = k
     return tuple(sorted(found))
 
 

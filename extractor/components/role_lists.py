@@ -174,9 +174,7 @@ def names_after_plural_role(doc: Doc, roles: Iterable[Span], mentions: dict[int,
     A name with a role of its own ends the list."""
     pairs: list[tuple[int, Span]] = []
     for role in roles:
-        first = role.end
-        while first < len(doc) and first not in mentions and doc[first].text in _NAME_PREFIXES:
-            first += 1
+        first = _past_name_prefixes(doc, role.end, mentions)
         if first not in mentions or not is_plural(role):
             continue
         pos = mentions[first]
@@ -184,13 +182,20 @@ def names_after_plural_role(doc: Doc, roles: Iterable[Span], mentions: dict[int,
             nxt = pos + 1
             if nxt < len(doc) and doc[pos].text == "," and doc[nxt].lower_ in {"und", "sowie"}:
                 nxt += 1
-            while nxt < len(doc) and nxt not in mentions and doc[nxt].text in _NAME_PREFIXES:
-                nxt += 1  # "… und Frau Heike Kröger", "… und Dr. Jan Roth"
+            nxt = _past_name_prefixes(doc, nxt, mentions)
             if nxt not in mentions or nxt in role_ends:
                 break
             pairs.append((nxt, role))
             pos = mentions[nxt]
     return pairs
+
+
+def _past_name_prefixes(doc: Doc, i: int, mentions: dict[int, int]) -> int:
+    """Where the name at doc[i] starts when honorifics or titles stand first ("Frau Heike Kröger",
+    "Dr. Jan Roth"): a name mention begins after them."""
+    while i < len(doc) and i not in mentions and doc[i].text in _NAME_PREFIXES:
+        i += 1
+    return i
 
 
 def names_before_appointed_role(doc: Doc, roles: Iterable[Span], mentions: dict[int, int]) -> list[tuple[int, Span]]:
